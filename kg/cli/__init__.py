@@ -1,0 +1,35 @@
+"""The ``kg`` command line: thin commands that call functions in ``kg``.
+
+Each submodule registers its commands on ``app``; heavy libraries are imported
+inside the command functions so that ``kg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kg.errors import KGError
+
+app = typer.Typer(
+    name="kg",
+    help="zhengfa-kg: a knowledge graph of China's law-enforcement and judicial supervision "
+    "system (执法司法制约监督体系), every fact quoted. Exit codes: 0 ok, 1 validation "
+    "failures, 2 usage or input error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Registration by import: each module adds its commands to ``app``.
+from kg.cli import build as _build  # noqa: E402,F401
+from kg.cli import curate as _curate  # noqa: E402,F401
+
+
+def main() -> None:
+    try:
+        app()
+    except KGError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)

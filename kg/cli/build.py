@@ -1,0 +1,69 @@
+"""``kg build``, ``kg validate``, ``kg stats``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.cli.common import BackendOption, IncludeOption, StoreOption, reported
+from kg.errors import EXIT_VALIDATION, ValidationFailed
+
+
+@app.command()
+def build(
+    include: IncludeOption = None,
+    store: StoreOption = None,
+    backend: BackendOption = "oxigraph",
+    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Folder for graph.ttl/.nt/.jsonld and the store.")] = Path(
+        "dist"
+    ),
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL and the quote check.")] = False,
+) -> None:
+    """Load ontology/ and seeds/ (plus --include), validate, write the store and dist/graph.{ttl,nt,jsonld}."""
+    from kg.build import build as run_build
+
+    with reported():
+        try:
+            result = run_build(include or [], out_dir=out_dir, store=store, backend=backend, validate=not no_validate)
+        except ValidationFailed as exc:
+            typer.echo(str(exc))
+            typer.echo("build failed: the graph does not validate; previous outputs left in place", err=True)
+            raise typer.Exit(EXIT_VALIDATION) from None
+    typer.echo(result.summary())
+
+
+@app.command()
+def validate(
+    include: IncludeOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """SHACL validation plus the provenance check (every quote equals the seed text at its offsets)."""
+    from kg.errors import UsageError
+    from kg.validate import validate as run_validate
+
+    with reported():
+        if fmt not in ("text", "json"):
+            raise UsageError(f"unknown format {fmt!r}: choose text or json")
+        report = run_validate(include or [])
+    typer.echo(report.to_json() if fmt == "json" else report.to_text())
+    if not report.conforms:
+        raise typer.Exit(EXIT_VALIDATION)
+
+
+@app.command()
+def stats(
+    include: IncludeOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Counts by class, labels missing a language, facts without evidence, corpus coverage."""
+    from kg.errors import UsageError
+    from kg.stats import compute_stats
+
+    with reported():
+        if fmt not in ("text", "json"):
+            raise UsageError(f"unknown format {fmt!r}: choose text or json")
+        result = compute_stats(include or [])
+    typer.echo(result.to_json() if fmt == "json" else result.to_text())

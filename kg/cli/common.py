@@ -1,0 +1,42 @@
+"""Options shared by several commands, and the error-to-exit-code bridge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from kg.errors import KGError
+
+T = TypeVar("T")
+
+IncludeOption = Annotated[
+    list[Path] | None,
+    typer.Option("--include", "-i", help="Extra Turtle file or folder to load beside ontology/ (repeatable)."),
+]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Oxigraph store folder (default: dist/store in the working directory)."),
+]
+BackendOption = Annotated[
+    str,
+    typer.Option("--backend", help="oxigraph (embedded persistent store, default) or memory (rdflib, for cross-checks)."),
+]
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn a KGError into a one-line message on stderr and its documented exit code."""
+    try:
+        yield
+    except KGError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def run(func: Callable[[], T]) -> T:
+    with reported():
+        return func()

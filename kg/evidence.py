@@ -1,0 +1,142 @@
+"""Evidence quotes: locating a quote in a source text and checking every one.
+
+Offsets are Unicode code points of the decoded text (Python ``str`` indices),
+as the W3C Web Annotation ``TextPositionSelector`` defines them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from kg.corpus import SourceText
+from kg.errors import InputError
+from kg.namespaces import OA, RDF, ZF
+
+#: How many code points of context the prefix and suffix carry.
+CONTEXT = 12
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+def locate(text: str, quote: str, occurrence: int | None = None) -> Span:
+    """Find ``quote`` in ``text``; an ambiguous quote needs its occurrence (1-based)."""
+    if not quote:
+        raise InputError("empty quote")
+    starts = []
+    at = text.find(quote)
+    while at != -1:
+        starts.append(at)
+        at = text.find(quote, at + 1)
+    if not starts:
+        raise InputError(f"quote not found in the source text: {quote!r}")
+    if occurrence is None:
+        if len(starts) > 1:
+            raise InputError(
+                f"quote occurs {len(starts)} times (at {starts}); give its occurrence: {quote!r}"
+            )
+        occurrence = 1
+    if not 1 <= occurrence <= len(starts):
+        raise InputError(f"quote has {len(starts)} occurrence(s), not {occurrence}")
+    return span_at(text, starts[occurrence - 1], starts[occurrence - 1] + len(quote))
+
+
+def span_at(text: str, start: int, end: int) -> Span:
+    return Span(
+        start=start,
+        end=end,
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT) : start],
+        suffix=text[end : end + CONTEXT],
+    )
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def turtle_literal(value: str) -> str:
+    """A one-line Turtle string literal."""
+    return '"' + "".join(_ESCAPES.get(ch, ch) for ch in value) + '"'
+
+
+def evidence_turtle(evidence_iri: str, source_iri: str, span: Span) -> str:
+    """The Turtle block of one evidence node, ready to paste into a facts file."""
+    return (
+        f"{evidence_iri} a zf:Evidence ;\n"
+        f"    oa:hasSource {source_iri} ;\n"
+        f"    oa:hasSelector [ a oa:TextQuoteSelector ;\n"
+        f"            oa:exact {turtle_literal(span.exact)} ;\n"
+        f"            oa:prefix {turtle_literal(span.prefix)} ;\n"
+        f"            oa:suffix {turtle_literal(span.suffix)} ] ,\n"
+        f"        [ a oa:TextPositionSelector ; oa:start {span.start} ; oa:end {span.end} ] .\n"
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceProblem:
+    evidence: Node
+    message: str
+    rule: str = "evidence-quote"
+
+
+def _single(graph: Graph, node: Node, prop: URIRef) -> Node | None:
+    values = list(graph.objects(node, prop))
+    return values[0] if len(values) == 1 else None
+
+
+def check_evidence(graph: Graph, corpus: dict[URIRef, SourceText]) -> list[EvidenceProblem]:
+    """Every evidence quote must equal its source text at its offsets, with matching context."""
+    problems: list[EvidenceProblem] = []
+    for ev in sorted(set(graph.subjects(RDF.type, ZF.Evidence)), key=str):
+        source = _single(graph, ev, OA.hasSource)
+        if source is None:
+            problems.append(EvidenceProblem(ev, "needs exactly one oa:hasSource"))
+            continue
+        doc = corpus.get(source)  # type: ignore[call-overload]
+        if doc is None:
+            problems.append(EvidenceProblem(ev, f"source {source} is not a registered document"))
+            continue
+        quotes = [s for s in graph.objects(ev, OA.hasSelector) if (s, RDF.type, OA.TextQuoteSelector) in graph]
+        positions = [
+            s for s in graph.objects(ev, OA.hasSelector) if (s, RDF.type, OA.TextPositionSelector) in graph
+        ]
+        if len(quotes) != 1 or len(positions) != 1:
+            problems.append(
+                EvidenceProblem(ev, "needs exactly one TextQuoteSelector and one TextPositionSelector")
+            )
+            continue
+        exact, prefix, suffix = (_single(graph, quotes[0], p) for p in (OA.exact, OA.prefix, OA.suffix))
+        start, end = (_single(graph, positions[0], p) for p in (OA.start, OA.end))
+        if exact is None or start is None or end is None:
+            problems.append(EvidenceProblem(ev, "needs oa:exact, oa:start and oa:end"))
+            continue
+        try:
+            s, e = int(start), int(end)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            problems.append(EvidenceProblem(ev, f"offsets are not integers: {start!r}, {end!r}"))
+            continue
+        text = doc.text
+        if not 0 <= s < e <= len(text):
+            problems.append(EvidenceProblem(ev, f"offsets [{s}, {e}) fall outside the text (0–{len(text)})"))
+            continue
+        if text[s:e] != str(exact):
+            problems.append(
+                EvidenceProblem(
+                    ev, f"quote differs from the source at [{s}, {e}): quote {str(exact)!r}, source {text[s:e]!r}"
+                )
+            )
+            continue
+        if prefix is not None and text[max(0, s - len(str(prefix))) : s] != str(prefix):
+            problems.append(EvidenceProblem(ev, f"oa:prefix {str(prefix)!r} does not precede the quote"))
+        if suffix is not None and text[e : e + len(str(suffix))] != str(suffix):
+            problems.append(EvidenceProblem(ev, f"oa:suffix {str(suffix)!r} does not follow the quote"))
+    return problems

@@ -1,0 +1,133 @@
+"""Finding and parsing the RDF files the graph is built from.
+
+Parsing goes through Oxigraph's parser: it is fast and reports the line and
+column of a syntax error, which rdflib's Turtle parser does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import InputError, RDFSyntaxError
+from kg.namespaces import PREFIXES
+from kg.paths import ontology_dir, seeds_dir
+
+#: File endings the loader understands, and Oxigraph's format for each.
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdf_files_under(path: Path) -> list[Path]:
+    """One file, or every RDF file below a folder, in a stable order."""
+    if path.is_file():
+        if path.suffix not in FORMATS:
+            raise InputError(f"{path}: not an RDF file (expected one of {', '.join(FORMATS)})")
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in FORMATS and p.is_file())
+    raise InputError(f"{path}: no such file or folder")
+
+
+def default_source_files() -> list[Path]:
+    """Every Turtle file under ``ontology/`` and the seed metadata under ``seeds/``."""
+    return rdf_files_under(ontology_dir()) + sorted(seeds_dir().glob("*.ttl"))
+
+
+def source_files(include: Iterable[Path] = ()) -> list[Path]:
+    files = default_source_files()
+    for extra in include:
+        files.extend(rdf_files_under(Path(extra)))
+    return files
+
+
+def parse_file(path: Path) -> list[ox.Triple]:
+    """Parse one file into Oxigraph triples; a syntax error names file, line and column."""
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF format")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
+        return [q.triple for q in quads]
+    except SyntaxError as exc:
+        line = column = None
+        if isinstance(exc.args[-1], tuple) and len(exc.args[-1]) >= 3:
+            line, column = exc.args[-1][1], exc.args[-1][2]
+        message = str(exc.args[0]) if exc.args else str(exc)
+        raise RDFSyntaxError(str(path), line, column, message) from exc
+    except ValueError as exc:  # e.g. invalid UTF-8
+        raise RDFSyntaxError(str(path), None, None, str(exc)) from exc
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+    return graph
+
+
+@dataclass
+class LoadedSources:
+    """The merged in-memory graph, and which file each subject was stated in."""
+
+    graph: Graph
+    files: list[Path]
+    subject_files: dict[Node, list[str]] = field(default_factory=dict)
+
+    def files_of(self, subject: Node) -> list[str]:
+        return self.subject_files.get(subject, [])
+
+
+def load_sources(files: Iterable[Path]) -> LoadedSources:
+    """Parse every file and merge them into one in-memory rdflib graph.
+
+    Blank nodes are renamed per file, so ``_:b0`` in two files stays two nodes.
+    """
+    graph = new_graph()
+    loaded = LoadedSources(graph=graph, files=[])
+    for index, path in enumerate(files):
+        loaded.files.append(path)
+        name = str(path)
+        for triple in parse_file(path):
+            s, p, o = (_scoped(to_rdflib(t), index) for t in triple)
+            graph.add((s, p, o))
+            seen = loaded.subject_files.setdefault(s, [])
+            if name not in seen:
+                seen.append(name)
+    return loaded
+
+
+def _scoped(term: Node, index: int) -> Node:
+    if isinstance(term, BNode):
+        return BNode(f"f{index}x{term}")
+    return term

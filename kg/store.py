@@ -1,0 +1,74 @@
+"""The graph stores: the embedded persistent Oxigraph store (default) and rdflib's memory store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg.errors import InputError
+from kg.paths import default_store_path
+
+Backend = Literal["oxigraph", "memory"]
+BACKENDS: tuple[str, ...] = ("oxigraph", "memory")
+
+
+def write_store(path: Path, ntriples: bytes) -> None:
+    """Replace the Oxigraph store at ``path`` with one holding ``ntriples``.
+
+    The new store is built beside the old one and swapped in only when complete,
+    so a failed or interrupted build leaves the previous store in place.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
+    stale = path.with_name(f".{path.name}.old-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        store = ox.Store(str(fresh))
+        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        del store
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if path.exists():
+        os.replace(path, stale)
+    os.replace(fresh, path)
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+def open_store(path: Path | None = None) -> ox.Store:
+    """Open a built store read-only: nothing run through it can change it."""
+    path = Path(path) if path else default_store_path()
+    if not (path / "CURRENT").is_file():
+        raise InputError(f"no graph store at {path}: run `kg build` first (or pass --store PATH)")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise InputError(f"cannot open the graph store at {path}: {exc}") from exc
+
+
+def open_graph(
+    backend: str = "oxigraph", store: Path | None = None, include: Iterable[Path] = ()
+) -> Graph:
+    """An rdflib Graph over the built store, or over a fresh in-memory load of the sources."""
+    if backend == "oxigraph":
+        from oxrdflib import OxigraphStore
+
+        from kg.namespaces import PREFIXES
+
+        graph = Graph(store=OxigraphStore(store=open_store(store)))
+        for prefix, iri in PREFIXES.items():
+            graph.bind(prefix, iri, override=True, replace=True)
+        return graph
+    if backend == "memory":
+        from kg.sources import load_sources, source_files
+
+        return load_sources(source_files(include)).graph
+    raise InputError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")

@@ -1,0 +1,139 @@
+"""Validation: SHACL shapes (pySHACL on an in-memory graph) and the provenance check.
+
+The provenance check makes sure every evidence quote equals the seed text at
+its offsets, with its prefix and suffix, which SHACL alone cannot see.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from kg.corpus import load_corpus
+from kg.evidence import check_evidence
+from kg.namespaces import PREFIXES, RDF, SH
+from kg.paths import ontology_dir
+from kg.sources import LoadedSources, load_sources, parse_file, source_files, to_rdflib
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One thing to fix: which entity, which rule, what is wrong, and where it was stated."""
+
+    focus: str
+    rule: str
+    message: str
+    path: str | None = None
+    value: str | None = None
+    files: tuple[str, ...] = ()
+    severity: str = "Violation"
+
+    def to_text(self) -> str:
+        where = f" [{', '.join(self.files)}]" if self.files else ""
+        prop = f" {self.path}" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {self.focus}{prop}: {self.message}{value} — rule {self.rule}{where}"
+
+
+@dataclass
+class ValidationReport:
+    violations: list[Violation] = field(default_factory=list)
+    checked_evidence: int = 0
+
+    @property
+    def conforms(self) -> bool:
+        return not any(v.severity == "Violation" for v in self.violations)
+
+    def to_text(self) -> str:
+        if self.conforms and not self.violations:
+            return f"conforms: SHACL shapes hold and all {self.checked_evidence} evidence quotes match their sources"
+        lines = [v.to_text() for v in self.violations]
+        lines.append(f"{len(self.violations)} problem(s)")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        data = {
+            "conforms": self.conforms,
+            "checked_evidence": self.checked_evidence,
+            "violations": [asdict(v) for v in self.violations],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def shapes_graph(path: Path | None = None) -> Graph:
+    graph = Graph()
+    for triple in parse_file(path or ontology_dir() / "shapes.ttl"):
+        graph.add(tuple(to_rdflib(t) for t in triple))  # type: ignore[arg-type]
+    return graph
+
+
+def _short(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    text = str(node)
+    for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if isinstance(node, URIRef) and text.startswith(iri):
+            return f"{prefix}:{text[len(iri):]}"
+    return text
+
+
+def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
+    from pyshacl import validate as pyshacl_validate  # heavy: imported only when validating
+
+    _conforms, results, _text = pyshacl_validate(
+        loaded.graph,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    assert isinstance(results, Graph)
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        source_shape = results.value(result, SH.sourceShape)
+        node_shape = next(shapes.subjects(SH.property, source_shape), source_shape)
+        component = results.value(result, SH.sourceConstraintComponent)
+        severity = results.value(result, SH.resultSeverity)
+        message = results.value(result, SH.resultMessage)
+        rule = f"{_short(node_shape)} / {str(component).rsplit('#', 1)[-1]}"
+        violations.append(
+            Violation(
+                focus=_short(focus) or "?",
+                rule=rule,
+                message=str(message) if message else "constraint not met",
+                path=_short(results.value(result, SH.resultPath)),
+                value=_short(results.value(result, SH.value)),
+                files=tuple(loaded.files_of(focus)) if focus is not None else (),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            )
+        )
+    return sorted(violations, key=lambda v: (v.focus, v.rule, v.path or "", v.value or ""))
+
+
+def validate_loaded(loaded: LoadedSources, seed_dirs: list[Path] | None = None) -> ValidationReport:
+    corpus = load_corpus(loaded.graph, seed_dirs)
+    report = ValidationReport()
+    report.violations.extend(shacl_violations(loaded, shapes_graph()))
+    problems = check_evidence(loaded.graph, corpus)
+    report.checked_evidence = len(set(loaded.graph.subjects(RDF.type, URIRef(PREFIXES["zf"] + "Evidence"))))
+    for problem in problems:
+        report.violations.append(
+            Violation(
+                focus=_short(problem.evidence) or "?",
+                rule=problem.rule,
+                message=problem.message,
+                files=tuple(loaded.files_of(problem.evidence)),
+            )
+        )
+    return report
+
+
+def validate(include: Iterable[Path] = (), seed_dirs: list[Path] | None = None) -> ValidationReport:
+    """Validate the shipped sources plus any included files."""
+    return validate_loaded(load_sources(source_files(include)), seed_dirs)
