@@ -49,7 +49,7 @@ def class_counts(graph: Graph) -> dict[str, int]:
         name = str(cls)
         for prefix, iri in PREFIXES.items():
             if name.startswith(iri) and prefix not in {"owl", "rdf", "rdfs", "sh"}:
-                counts[f"{prefix}:{name[len(iri):]}"] += 1
+                counts[f"{prefix}:{name[len(iri) :]}"] += 1
                 break
     return dict(sorted(counts.items()))
 

@@ -33,7 +33,7 @@ def load_corpus(graph: Graph, seed_dirs: list[Path] | None = None) -> dict[URIRe
     """
     folders = seed_dirs or [seeds_dir()]
     corpus: dict[URIRef, SourceText] = {}
-    for doc in sorted(set(graph.subjects(RDF.type, ZF.SourceDocument))):
+    for doc in sorted(set(graph.subjects(RDF.type, ZF.SourceDocument)), key=str):
         if not isinstance(doc, URIRef):
             continue
         name = graph.value(doc, ZF.seedFile)

@@ -23,7 +23,25 @@ from kg.paths import ontology_dir
 
 NUMBER = r"\d+(?:\.\d+)?"
 #: Units and counter words that make a number a figure (longest first).
-COUNTERS = ("个百分点", "大类", "项", "件", "个", "起", "种", "类", "人", "万", "年", "名", "家", "条", "次", "级", "倍")
+COUNTERS = (
+    "个百分点",
+    "大类",
+    "项",
+    "件",
+    "个",
+    "起",
+    "种",
+    "类",
+    "人",
+    "万",
+    "年",
+    "名",
+    "家",
+    "条",
+    "次",
+    "级",
+    "倍",
+)
 
 PATTERNS: dict[str, re.Pattern[str]] = {
     "ratio": re.compile(rf"(?<![\d.]){NUMBER}:(?P<value>{NUMBER})"),
@@ -65,8 +83,12 @@ class Coverage:
             items = self.found.get(kind, [])
             missing = sum(1 for i in self.missing if i.kind == kind)
             excluded = sum(1 for i in self.excluded if i.kind == kind)
-            out[kind] = {"in_text": len(items), "in_graph": len(items) - missing - excluded,
-                         "excluded": excluded, "missing": missing}
+            out[kind] = {
+                "in_text": len(items),
+                "in_graph": len(items) - missing - excluded,
+                "excluded": excluded,
+                "missing": missing,
+            }
         return out
 
 
@@ -89,8 +111,16 @@ def scan_text(text: str, start: int, end: int, part: str) -> list[Item]:
             if name == "count" and m.group("unit") == "年" and YEAR.match(m.group("value")):
                 continue
             items.append(
-                Item(kind, m.group(0), m.group("value"), start + m.start(), start + m.end(), part,
-                     start + m.start("value"), start + m.end("value"))
+                Item(
+                    kind,
+                    m.group(0),
+                    m.group("value"),
+                    start + m.start(),
+                    start + m.end(),
+                    part,
+                    start + m.start("value"),
+                    start + m.end("value"),
+                )
             )
     return sorted(items, key=lambda i: (i.start, i.kind))
 

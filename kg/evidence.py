@@ -41,9 +41,7 @@ def locate(text: str, quote: str, occurrence: int | None = None) -> Span:
         raise InputError(f"quote not found in the source text: {quote!r}")
     if occurrence is None:
         if len(starts) > 1:
-            raise InputError(
-                f"quote occurs {len(starts)} times (at {starts}); give its occurrence: {quote!r}"
-            )
+            raise InputError(f"quote occurs {len(starts)} times (at {starts}); give its occurrence: {quote!r}")
         occurrence = 1
     if not 1 <= occurrence <= len(starts):
         raise InputError(f"quote has {len(starts)} occurrence(s), not {occurrence}")
@@ -106,13 +104,9 @@ def check_evidence(graph: Graph, corpus: dict[URIRef, SourceText]) -> list[Evide
             problems.append(EvidenceProblem(ev, f"source {source} is not a registered document"))
             continue
         quotes = [s for s in graph.objects(ev, OA.hasSelector) if (s, RDF.type, OA.TextQuoteSelector) in graph]
-        positions = [
-            s for s in graph.objects(ev, OA.hasSelector) if (s, RDF.type, OA.TextPositionSelector) in graph
-        ]
+        positions = [s for s in graph.objects(ev, OA.hasSelector) if (s, RDF.type, OA.TextPositionSelector) in graph]
         if len(quotes) != 1 or len(positions) != 1:
-            problems.append(
-                EvidenceProblem(ev, "needs exactly one TextQuoteSelector and one TextPositionSelector")
-            )
+            problems.append(EvidenceProblem(ev, "needs exactly one TextQuoteSelector and one TextPositionSelector"))
             continue
         exact, prefix, suffix = (_single(graph, quotes[0], p) for p in (OA.exact, OA.prefix, OA.suffix))
         start, end = (_single(graph, positions[0], p) for p in (OA.start, OA.end))

@@ -31,6 +31,7 @@ PREFIXES: dict[str, str] = {
     "foaf": str(FOAF),
     "schema": str(SCHEMA),
     "sh": str(SH),
+    "zfs": BASE + "shapes/",
     "wd": str(WD),
 }
 

@@ -19,9 +19,22 @@ from kg.sources import load_sources, source_files
 EVIDENCED = (ZF.Measure, ZF.Figure, ORG.Post, ZF.PolicyDocument, ZF.Problem, ZF.InformationSystem, ZF.Event, ZF.Speech)
 #: Classes whose instances a person sees and so need a label in both languages.
 LABELLED = (
-    ZF.Organ, ZF.Province, ZF.Person, ORG.Post, ZF.Event, ZF.Speech, ZF.SourceDocument, ZF.DocumentPart,
-    ZF.Measure, ZF.PolicyDocument, ZF.InformationSystem, ZF.Figure, SKOS.Concept, OWL.Class,
-    OWL.ObjectProperty, OWL.DatatypeProperty,
+    ZF.Organ,
+    ZF.Province,
+    ZF.Person,
+    ORG.Post,
+    ZF.Event,
+    ZF.Speech,
+    ZF.SourceDocument,
+    ZF.DocumentPart,
+    ZF.Measure,
+    ZF.PolicyDocument,
+    ZF.InformationSystem,
+    ZF.Figure,
+    SKOS.Concept,
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
 )
 
 
@@ -96,8 +109,9 @@ def compute_stats(include: Iterable[Path] = (), graph: Graph | None = None) -> S
                 continue
             seen.add(node)
             langs = _labels(graph, node)
-            stats.missing_labels += [(graph.namespace_manager.normalizeUri(node), lang) for lang in ("zh", "en")
-                                     if lang not in langs]
+            stats.missing_labels += [
+                (graph.namespace_manager.normalizeUri(node), lang) for lang in ("zh", "en") if lang not in langs
+            ]
     for cls in EVIDENCED:
         for node in sorted(instances(graph, cls)):
             if (node, PROV.wasDerivedFrom, None) not in graph:

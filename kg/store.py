@@ -54,9 +54,7 @@ def open_store(path: Path | None = None) -> ox.Store:
         raise InputError(f"cannot open the graph store at {path}: {exc}") from exc
 
 
-def open_graph(
-    backend: str = "oxigraph", store: Path | None = None, include: Iterable[Path] = ()
-) -> Graph:
+def open_graph(backend: str = "oxigraph", store: Path | None = None, include: Iterable[Path] = ()) -> Graph:
     """An rdflib Graph over the built store, or over a fresh in-memory load of the sources."""
     if backend == "oxigraph":
         from oxrdflib import OxigraphStore

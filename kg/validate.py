@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg.corpus import load_corpus
@@ -78,7 +78,7 @@ def _short(node: Node | None) -> str | None:
     text = str(node)
     for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if isinstance(node, URIRef) and text.startswith(iri):
-            return f"{prefix}:{text[len(iri):]}"
+            return f"{prefix}:{text[len(iri) :]}"
     return text
 
 
@@ -96,6 +96,11 @@ def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
+        shown, owner = _short(focus) or "?", focus
+        if isinstance(focus, BNode):  # name a blank node by the entity that holds it
+            holder = next(iter(loaded.graph.subject_predicates(focus)), None)
+            if holder is not None:
+                shown, owner = f"{_short(holder[0])} › {_short(holder[1])}", holder[0]
         source_shape = results.value(result, SH.sourceShape)
         node_shape = next(shapes.subjects(SH.property, source_shape), source_shape)
         component = results.value(result, SH.sourceConstraintComponent)
@@ -104,12 +109,12 @@ def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
         rule = f"{_short(node_shape)} / {str(component).rsplit('#', 1)[-1]}"
         violations.append(
             Violation(
-                focus=_short(focus) or "?",
+                focus=shown,
                 rule=rule,
                 message=str(message) if message else "constraint not met",
                 path=_short(results.value(result, SH.resultPath)),
                 value=_short(results.value(result, SH.value)),
-                files=tuple(loaded.files_of(focus)) if focus is not None else (),
+                files=tuple(loaded.files_of(owner)) if owner is not None else (),
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             )
         )

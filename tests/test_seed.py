@@ -22,7 +22,10 @@ def test_metadata_records_checksum_and_bibliography(seed_graph: Graph) -> None:
     assert str(seed_graph.value(DOC, ZF.seedFile)) == SEED_TEXT.name
     assert str(seed_graph.value(DOC, DCTERMS.issued)) == "2020-08-28T09:59:36+08:00"
     assert str(seed_graph.value(DOC, ZF.printDate)) == "2020-08-27"
-    creators = {str(seed_graph.value(c, URIRef("http://xmlns.com/foaf/0.1/name"))) for c in seed_graph.objects(DOC, DCTERMS.creator)}
+    creators = {
+        str(seed_graph.value(c, URIRef("http://xmlns.com/foaf/0.1/name")))
+        for c in seed_graph.objects(DOC, DCTERMS.creator)
+    }
     assert creators == {"周斌", "董凡超"}
 
 
@@ -35,8 +38,13 @@ def test_parts_are_offsets_into_the_text(seed_graph: Graph) -> None:
     assert parts["head"].startswith("2024年09月21日")
     assert parts["tail"] == "视频推荐\n\n图片新闻"
     assert parts["note"].startswith("编者按") and parts["note"].endswith("供各地借鉴。")
-    for province, speaker in [("hunan", "李殿勋"), ("jiangsu", "夏道虎"), ("guangxi", "崔智友"),
-                              ("guizhou", "郭瑞民"), ("sichuan", "刘志诚")]:
+    for province, speaker in [
+        ("hunan", "李殿勋"),
+        ("jiangsu", "夏道虎"),
+        ("guangxi", "崔智友"),
+        ("guizhou", "郭瑞民"),
+        ("sichuan", "刘志诚"),
+    ]:
         part = ZFR[f"doc-c6000f12c74fa8d8-speech-{province}"]
         start, end = int(seed_graph.value(part, ZF.startOffset)), int(seed_graph.value(part, ZF.endOffset))
         assert speaker in text[start:end]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import BackendOption, IncludeOption, StoreOption, reported
+from kg.cli.common import BackendOption, IncludeOption, SeedsDirOption, StoreOption, reported
 from kg.errors import EXIT_VALIDATION, ValidationFailed
 
 
@@ -17,17 +17,25 @@ def build(
     include: IncludeOption = None,
     store: StoreOption = None,
     backend: BackendOption = "oxigraph",
-    out_dir: Annotated[Path, typer.Option("--out-dir", "-o", help="Folder for graph.ttl/.nt/.jsonld and the store.")] = Path(
-        "dist"
-    ),
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", "-o", help="Folder for graph.ttl/.nt/.jsonld and the store.")
+    ] = Path("dist"),
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL and the quote check.")] = False,
+    seeds_dir: SeedsDirOption = None,
 ) -> None:
     """Load ontology/ and seeds/ (plus --include), validate, write the store and dist/graph.{ttl,nt,jsonld}."""
     from kg.build import build as run_build
 
     with reported():
         try:
-            result = run_build(include or [], out_dir=out_dir, store=store, backend=backend, validate=not no_validate)
+            result = run_build(
+                include or [],
+                out_dir=out_dir,
+                store=store,
+                backend=backend,
+                validate=not no_validate,
+                seed_dirs=seeds_dir,
+            )
         except ValidationFailed as exc:
             typer.echo(str(exc))
             typer.echo("build failed: the graph does not validate; previous outputs left in place", err=True)
@@ -39,6 +47,7 @@ def build(
 def validate(
     include: IncludeOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    seeds_dir: SeedsDirOption = None,
 ) -> None:
     """SHACL validation plus the provenance check (every quote equals the seed text at its offsets)."""
     from kg.errors import UsageError
@@ -47,7 +56,7 @@ def validate(
     with reported():
         if fmt not in ("text", "json"):
             raise UsageError(f"unknown format {fmt!r}: choose text or json")
-        report = run_validate(include or [])
+        report = run_validate(include or [], seed_dirs=seeds_dir)
     typer.echo(report.to_json() if fmt == "json" else report.to_text())
     if not report.conforms:
         raise typer.Exit(EXIT_VALIDATION)

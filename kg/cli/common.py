@@ -21,9 +21,15 @@ StoreOption = Annotated[
     Path | None,
     typer.Option("--store", help="Oxigraph store folder (default: dist/store in the working directory)."),
 ]
+SeedsDirOption = Annotated[
+    list[Path] | None,
+    typer.Option("--seeds-dir", help="Folder of seed texts (default: the shipped seeds/); repeatable."),
+]
 BackendOption = Annotated[
     str,
-    typer.Option("--backend", help="oxigraph (embedded persistent store, default) or memory (rdflib, for cross-checks)."),
+    typer.Option(
+        "--backend", help="oxigraph (embedded persistent store, default) or memory (rdflib, for cross-checks)."
+    ),
 ]
 
 

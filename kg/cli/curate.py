@@ -14,8 +14,12 @@ from kg.cli.common import reported
 @app.command()
 def quote(
     text: Annotated[str, typer.Argument(help="The exact quote, as it stands in the source text.")],
-    evidence_id: Annotated[str, typer.Option("--id", help="Evidence IRI to write, e.g. zfr:ev-hunan-001.")] = "zfr:ev-new",
-    occurrence: Annotated[int | None, typer.Option("--occurrence", "-n", help="Which occurrence, when the quote is not unique.")] = None,
+    evidence_id: Annotated[
+        str, typer.Option("--id", help="Evidence IRI to write, e.g. zfr:ev-hunan-001.")
+    ] = "zfr:ev-new",
+    occurrence: Annotated[
+        int | None, typer.Option("--occurrence", "-n", help="Which occurrence, when the quote is not unique.")
+    ] = None,
     seed: Annotated[str | None, typer.Option("--seed", help="Seed file name (default: the only seed).")] = None,
 ) -> None:
     """Locate a quote in a seed text and print its evidence node (Turtle) with offsets, prefix and suffix."""
@@ -41,7 +45,9 @@ def docs(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the ontology reference.")] = Path(
         "docs/ontology.md"
     ),
-    check: Annotated[bool, typer.Option("--check", help="Exit 1 if the file is out of date instead of writing it.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if the file is out of date instead of writing it.")
+    ] = False,
 ) -> None:
     """Generate docs/ontology.md (classes, properties, labels, definitions) from the Turtle."""
     from kg.errors import EXIT_VALIDATION

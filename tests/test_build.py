@@ -1,0 +1,126 @@
+"""`kg build`: outputs, determinism, atomic replacement, and refusal of bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from kg.build import BuildResult, build
+from kg.cli import app
+from kg.errors import RDFSyntaxError, SeedChecksumError, ValidationFailed
+from kg.paths import seeds_dir
+from tests.conftest import ROOT
+
+INVALID = Path(__file__).parent / "shacl" / "invalid"
+
+
+def test_build_writes_every_output(built: BuildResult, seed_graph: Graph) -> None:
+    assert built.report is not None and built.report.conforms
+    assert built.triples == len(seed_graph)
+    ttl = Graph().parse(built.outputs["graph.ttl"], format="turtle")
+    nt = Graph().parse(built.outputs["graph.nt"], format="nt")
+    jsonld = Graph().parse(built.outputs["graph.jsonld"], format="json-ld")
+    assert isomorphic(ttl, seed_graph)
+    assert isomorphic(nt, seed_graph)
+    assert isomorphic(jsonld, seed_graph)
+    store = ox.Store.read_only(str(built.outputs["store"]))
+    assert len(store) == len(seed_graph)
+
+
+def test_class_counts_match_the_graph(built: BuildResult, seed_graph: Graph) -> None:
+    from kg.namespaces import RDF, ZF
+
+    assert built.class_counts["zf:Province"] == 5
+    assert built.class_counts["zf:Speech"] == 5
+    assert built.class_counts["zf:Evidence"] == len(set(seed_graph.subjects(RDF.type, ZF.Evidence)))
+
+
+def test_outputs_are_deterministic(built: BuildResult, tmp_path: Path) -> None:
+    again = build(out_dir=tmp_path)
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
+        assert again.outputs[name].read_bytes() == built.outputs[name].read_bytes(), name
+
+
+def test_failed_build_leaves_previous_outputs(tmp_path: Path) -> None:
+    first = build(out_dir=tmp_path)
+    before = {name: first.outputs[name].read_bytes() for name in ("graph.ttl", "graph.nt", "graph.jsonld")}
+    with pytest.raises(ValidationFailed):
+        build([INVALID / "broken-quote.ttl"], out_dir=tmp_path)
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix zf: <https://w3id.org/zhengfa-kg/def/> .\nzf:a zf:b .\n", encoding="utf-8")
+    with pytest.raises(RDFSyntaxError):
+        build([broken], out_dir=tmp_path)
+    for name, data in before.items():
+        assert (tmp_path / name).read_bytes() == data
+    assert len(ox.Store.read_only(str(tmp_path / "store"))) == first.triples
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left behind
+
+
+def test_malformed_turtle_names_file_line_and_column(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        '@prefix zf: <https://w3id.org/zhengfa-kg/def/> .\n\nzf:a zf:b "unterminated .\n', encoding="utf-8"
+    )
+    with pytest.raises(RDFSyntaxError) as info:
+        build([broken], out_dir=tmp_path / "out")
+    assert (info.value.path, info.value.line) == (str(broken), 3)
+    assert info.value.column is not None
+    result = CliRunner().invoke(app, ["build", "-i", str(broken), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"{broken}:3:" in result.output
+    assert not (tmp_path / "out" / "store").exists()
+
+
+def test_changed_seed_is_refused(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), seeds)
+    text = seeds / "000_c6000f12c74fa8d8.txt"
+    text.write_bytes(text.read_bytes().replace("湖南".encode(), "湖北".encode(), 1))
+    with pytest.raises(SeedChecksumError, match="SHA-256"):
+        build(out_dir=tmp_path / "out", seed_dirs=[seeds])
+    result = CliRunner().invoke(app, ["build", "--seeds-dir", str(seeds), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "metadata records" in result.output
+
+
+def test_memory_backend_writes_no_store(tmp_path: Path) -> None:
+    result = build(out_dir=tmp_path, backend="memory")
+    assert "store" not in result.outputs and not (tmp_path / "store").exists()
+    assert (tmp_path / "graph.ttl").is_file()
+
+
+def test_cli_build_prints_summary(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "validation: conforms" in result.output
+    assert "zf:Measure" in result.output or "zf:Province: 5" in result.output
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['kg', '--help']\n"
+        "from kg.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pyvis', 'networkx', 'pyshacl', 'matplotlib', 'fastapi') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_python_dash_m_kg_runs() -> None:
+    out = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0 and "build" in out.stdout
+
+
+def test_ontology_reference_is_up_to_date() -> None:
+    result = CliRunner().invoke(app, ["docs", "--check", "-o", str(ROOT / "docs" / "ontology.md")])
+    assert result.exit_code == 0, "docs/ontology.md is stale: run `kg docs`"
