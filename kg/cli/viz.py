@@ -75,6 +75,7 @@ def viz(
             from kg.errors import UsageError
 
             raise UsageError(f"unknown language {lang!r}: choose zh or en")
+        source: object
         if include or backend == "memory":
             source = open_graph("memory", include=include or [])
         elif backend == "oxigraph":

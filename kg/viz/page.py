@@ -1,0 +1,187 @@
+"""The page: one self-contained UTF-8 HTML file with vis-network, our script and the data inlined."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import importlib.util
+import json
+import math
+import re
+import zlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+from kg.viz.select import GraphView, count_by_kind
+from kg.viz.vocab import KINDS, SKOS_BROADER, Lang, qname
+
+#: The vis-network build that pyvis ships inside its package (templates/lib/).
+VIS_VERSION = "9.1.2"
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def _layout_seed(view: GraphView) -> dict[str, tuple[float, float]]:
+    """Starting positions: provinces on a circle, their nodes towards them, shared nodes in the middle.
+
+    The physics in the page only refines this, so it settles faster and the
+    picture reads as "one sector per province" every time it is drawn.
+    """
+    provinces = sorted({p for node in view.nodes for p in node.provinces})
+    count = max(len(view.nodes), 1)
+    radius = 60.0 * math.sqrt(count) + 200.0
+    angle_of = {p: 2 * math.pi * i / max(len(provinces), 1) for i, p in enumerate(provinces)}
+    ring = {"province": 1.0, "organ": 0.85, "speech": 0.9, "person": 1.0, "measure": 0.7, "figure": 0.95}
+    positions: dict[str, tuple[float, float]] = {}
+    for node in view.nodes:
+        jitter = zlib.crc32(node.iri.encode("utf-8"))
+        wobble = ((jitter & 0xFFFF) / 0xFFFF) - 0.5
+        spread = (((jitter >> 16) & 0xFFFF) / 0xFFFF) - 0.5
+        if node.provinces:
+            angles = [angle_of[p] for p in node.provinces]
+            angle = math.atan2(sum(map(math.sin, angles)), sum(map(math.cos, angles))) + wobble * 0.9
+            r = radius * (ring.get(node.kind, 0.8) + spread * 0.3)
+        else:
+            angle = wobble * 2 * math.pi
+            r = radius * (0.15 + 0.35 * (spread + 0.5)) * (0.6 if node.kind == "category" else 1.0)
+        positions[node.iri] = (round(r * math.cos(angle), 1), round(r * math.sin(angle), 1))
+    return positions
+
+
+def payload(view: GraphView, lang: Lang) -> dict[str, Any]:
+    """Everything the page needs, as plain JSON data (no markup)."""
+    positions = _layout_seed(view)
+    position_of = {node.iri: i for i, node in enumerate(view.nodes)}
+    relations = sorted({e.relation for e in view.edges})
+    relation_index = {rel: i for i, rel in enumerate(relations)}
+    node_counts = count_by_kind(view.nodes)
+    catalog = view.catalog
+    provinces = sorted(catalog.provinces(), key=lambda n: n.iri)
+    return {
+        "meta": {
+            "lang": lang,
+            "title": view.title,
+            "filters": view.filters,
+            "graphNodes": len(catalog.nodes),
+            "graphEdges": len(catalog.edges),
+            "selected": view.selected,
+            "maxNodes": view.max_nodes,
+            "leftOut": [{"kind": k, "count": c} for k, c in view.left_out.items()],
+            "broader": SKOS_BROADER,
+            "visVersion": VIS_VERSION,
+        },
+        "kinds": [
+            {
+                "key": kind.key,
+                "label": {"zh": kind.zh, "en": kind.en},
+                "color": kind.color,
+                "shape": kind.shape,
+                "size": kind.size,
+                "font": kind.font,
+                "count": node_counts.get(kind.key, 0),
+            }
+            for kind in KINDS
+            if kind.key in node_counts
+        ],
+        "provinces": [{"id": p.iri, "label": p.label, "short": p.short or p.label} for p in provinces],
+        "relations": [{"id": qname(rel), "label": catalog.relations[rel]} for rel in relations],
+        "nodes": [
+            {
+                "id": node.iri,
+                "kind": node.kind,
+                "label": node.label,
+                "alt": [a for a in node.alt if a not in node.label.values()],
+                "provinces": node.provinces,
+                "x": positions[node.iri][0],
+                "y": positions[node.iri][1],
+                "info": node.info,
+            }
+            for node in view.nodes
+        ],
+        # Edges name their ends by position in "nodes", to keep the file small.
+        "edges": [
+            {"from": position_of[e.source], "to": position_of[e.target], "rel": relation_index[e.relation]}
+            | ({"note": catalog.edge_notes[e]} if e in catalog.edge_notes else {})
+            for e in view.edges
+        ],
+    }
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a <script> element: no ``<``, ``>``, ``&`` or line separators in the clear."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@cache
+def vis_assets() -> tuple[str, str]:
+    """vis-network's script and style sheet from inside the installed pyvis (licence header kept)."""
+    spec = importlib.util.find_spec("pyvis")  # locates the package without importing it (IPython, networkx …)
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError("pyvis is not installed: it carries the vis-network script the page inlines")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    try:
+        js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+        css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"vis-network {VIS_VERSION} not found inside pyvis ({lib}): {exc}") from exc
+    return js, css
+
+
+@cache
+def _template(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def _inline_script(code: str) -> str:
+    if re.search(r"</script|<!--", code, re.IGNORECASE):
+        raise InputError("an inlined script contains '</script' or '<!--' and would break the page")
+    return code
+
+
+def _csp_hash(code: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render_html(view: GraphView, lang: Lang = "zh") -> str:
+    """The self-contained page: vis-network, our script and style, the data; nothing loads from elsewhere."""
+    vis_js, vis_css = vis_assets()
+    app_js = _inline_script(_template("explorer.js"))
+    vis_js = _inline_script(vis_js)
+    data = script_json(payload(view, lang))
+    # Only these two scripts may run; no request may leave the page (default-src 'none').
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    title = view.title or _default_title(view, lang)
+    parts = {
+        "LANG": "zh-Hans" if lang == "zh" else "en",
+        "CSP": html.escape(csp, quote=False),  # inside a double-quoted attribute; the policy has no "
+        "TITLE": html.escape(title, quote=False),
+        "VIS_CSS": vis_css.replace("</", "<\\/"),
+        "CSS": _template("explorer.css"),
+        "DATA": data,
+        "VIS_JS": vis_js,
+        "APP_JS": app_js,
+    }
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: parts[m.group(1)], _template("page.html"))
+
+
+def _default_title(view: GraphView, lang: Lang) -> str:
+    base = "执法司法制约监督体系知识图谱" if lang == "zh" else "zhengfa-kg graph explorer"
+    pieces = []
+    for item in view.filters:
+        pieces += [v[lang] for v in item["values"]]
+    return f"{base} · {'、'.join(pieces) if lang == 'zh' else ', '.join(pieces)}" if pieces else base
