@@ -1,0 +1,74 @@
+"""``kg serve``: the SPARQL endpoint and the web explorer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.cli.common import SeedsDirOption, StoreOption, reported
+from kg.namespaces import BASE
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: StoreOption = None,
+    base_iri: Annotated[
+        str,
+        typer.Option(
+            "--base-iri",
+            help="IRI base of the entities this server answers for: /id/X is <BASE id/X>, /def/X is <BASE def/X>.",
+        ),
+    ] = BASE,
+    root_path: Annotated[
+        str, typer.Option("--root-path", help="Path prefix when served behind a proxy under a sub-path, e.g. /kg.")
+    ] = "",
+    timeout: Annotated[float, typer.Option(help="Seconds a SPARQL query may run before it is stopped (503).")] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="Most rows (or triples) one answer carries; more are cut.")
+    ] = 10_000,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest request body or query, in bytes (413).")
+    ] = 262_144,
+    query_memory: Annotated[
+        int, typer.Option("--query-memory", help="Megabytes one query may allocate before it is stopped (0: no limit).")
+    ] = 1024,
+    concurrent_queries: Annotated[
+        int, typer.Option("--concurrent-queries", help="Queries run at once; more wait for a slot.")
+    ] = 4,
+    seeds_dir: SeedsDirOption = None,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors-origin", help="Origin allowed to call the endpoint from a browser (repeatable; default *)."
+        ),
+    ] = None,
+    log_level: Annotated[str, typer.Option("--log-level", help="critical, error, warning, info or debug.")] = "info",
+) -> None:
+    """Serve the graph: a read-only SPARQL 1.1 endpoint (/sparql), a page for every entity (/id/…) and an explorer
+    (/, /query, /graph, /compare, /ontology). Stop it with Ctrl+C."""
+    with reported():
+        from kg.errors import UsageError
+        from kg.serve import ServeSettings, run
+
+        if not base_iri.endswith(("/", "#")):
+            raise UsageError(f"--base-iri must end with / or #: {base_iri!r}")
+        if max_rows < 1 or max_body < 1024 or timeout < 0 or concurrent_queries < 1 or query_memory < 0:
+            raise UsageError("--max-rows and --concurrent-queries must be at least 1, --max-body at least 1024")
+        settings = ServeSettings(
+            store=Path(store) if store else None,
+            base_iri=base_iri,
+            timeout=timeout,
+            max_rows=max_rows,
+            max_body=max_body,
+            memory_mb=query_memory,
+            concurrent_queries=concurrent_queries,
+            seed_dirs=[Path(p) for p in seeds_dir or []],
+            cors_origins=tuple(cors_origin or ["*"]),
+        )
+        typer.echo(f"kg serve: http://{host}:{port}{root_path}/ (SPARQL endpoint: {root_path}/sparql)", err=True)
+        run(settings, host=host, port=port, root_path=root_path, log_level=log_level)

@@ -1,0 +1,406 @@
+"""The interactive pages: the query editor (``/query``), the graph (``/graph``) and the comparison (``/compare``)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from kg.errors import KGError
+from kg.serve.protocol import FORM, RequestRefused, answer, decode, media_type, read_body, refusal
+from kg.serve.site import Site
+from kg.serve.views import MAX_NESTING, TermView
+
+#: The results table shows this many rows; the downloads carry them all (up to the server's row cap).
+SHOWN_ROWS = 1000
+EXAMPLE_QUERY = """SELECT ?province ?name (COUNT(?measure) AS ?measures)
+WHERE {
+  ?measure a zf:Measure ; zf:adoptedBy ?organ .
+  ?organ zf:inProvince ?province .
+  ?province zf:shortName ?name .
+  FILTER(LANG(?name) = "zh")
+}
+GROUP BY ?province ?name
+ORDER BY DESC(?measures)
+"""
+
+
+@dataclass
+class ParamField:
+    name: str
+    help: str
+    value: str
+
+
+@dataclass
+class QueryOutcome:
+    form: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[TermView | None]] = field(default_factory=list)
+    boolean: bool | None = None
+    total: int = 0
+    truncated: bool = False
+    limit: int = 0
+    seconds: float = 0.0
+
+
+async def _page_parameters(request: Request, site: Site) -> list[tuple[str, str]]:
+    params = list(request.query_params.multi_items())
+    if request.method == "POST":
+        if media_type(request) != FORM:
+            raise RequestRefused(415, f"send the form as {FORM}")
+        from urllib.parse import parse_qsl
+
+        body = decode(await read_body(request, site.settings.max_body), "form body")
+        params += parse_qsl(body, keep_blank_values=True, max_num_fields=200)
+    return params
+
+
+def _first(params: list[tuple[str, str]], name: str) -> str | None:
+    return next((v for k, v in params if k == name), None)
+
+
+async def query_page(request: Request) -> Response:
+    """The editor: pick a shipped query (``?name=``), edit it, run it (``?query=``), see the rows, download them."""
+    site: Site = request.app.state.site
+    try:
+        params = await _page_parameters(request, site)
+    except RequestRefused as exc:
+        return refusal(exc.status, exc.message)
+    from kg.query import shipped_queries, shipped_query
+
+    catalogue = _shipped(shipped_queries)
+    name = _first(params, "name") or ""
+    text = _first(params, "query")
+    selected = None
+    error: str | None = None
+    status = 200
+    if name:
+        try:
+            selected = shipped_query(name)
+        except KGError as exc:
+            error, status = str(exc), 404
+    if text is None:
+        text = selected.text if selected is not None else EXAMPLE_QUERY
+        run = False
+    else:
+        run = bool(text.strip())
+    fields = []
+    if selected is not None:
+        fields = [ParamField(p, help, _first(params, f"param.{p}") or "") for p, help in selected.params.items()]
+    outcome: QueryOutcome | None = None
+    bound = text
+    if run and error is None:
+        try:
+            bound = _bind(text, fields)
+            result = await answer(site, bound)
+            outcome = _outcome(site, request, result)
+        except RequestRefused as exc:
+            error, status = exc.message, exc.status
+        except KGError as exc:
+            error, status = str(exc), 400
+    return site.render(
+        request,
+        "query.html",
+        status_code=status,
+        title="Query · 查询",
+        queries=catalogue,
+        selected=selected,
+        name=name,
+        text=text,
+        bound=bound,
+        fields=fields,
+        outcome=outcome,
+        error=error,
+        shown_rows=SHOWN_ROWS,
+        max_rows=site.settings.max_rows,
+        timeout=site.settings.timeout,
+    )
+
+
+def _shipped(list_queries: Any) -> list[dict[str, Any]]:
+    out = []
+    for q in list_queries():
+        try:
+            text = q.text
+        except OSError:
+            continue
+        out.append(
+            {
+                "name": q.name,
+                "question": q.question,
+                "question_zh": q.question_zh,
+                "competency": q.competency,
+                "params": q.params,
+                "text": text,
+            }
+        )
+    return out
+
+
+def _bind(text: str, fields: list[ParamField]) -> str:
+    """The query with the filled-in parameters bound as RDF terms (a VALUES clause, never pasted text)."""
+    filled = {f.name: f.value for f in fields if f.value.strip()}
+    if not filled:
+        return text
+    from kg.namespaces import PREFIXES
+    from kg.query import term
+    from kg.sparql import lexer
+    from kg.sparql.terms import sparql_text
+
+    used = {tok.text[1:] for tok in lexer.tokens(text) if tok.kind == "var"}
+    bindings = {name: sparql_text(term(value, PREFIXES)) for name, value in filled.items() if name in used}
+    return lexer.inject_values(text, bindings)
+
+
+def _outcome(site: Site, request: Request, result: Any) -> QueryOutcome:
+    presenter = site.presenter(request)
+    answer_ = result.result
+    outcome = QueryOutcome(
+        form=answer_.form, truncated=result.truncated, limit=result.limit, seconds=getattr(answer_, "seconds", 0.0)
+    )
+    if answer_.form == "ASK":
+        outcome.boolean = bool(answer_.boolean)
+        return outcome
+    if answer_.is_graph:
+        outcome.columns = ["subject", "predicate", "object"]
+        triples = sorted(set(answer_.triples), key=str)
+        outcome.total = len(triples)
+        # Results show blank nodes by name: the table is the answer, not the graph around it.
+        outcome.rows = [
+            [presenter.term(t.subject, MAX_NESTING), presenter.term(t.predicate), presenter.term(t.object, MAX_NESTING)]
+            for t in triples[:SHOWN_ROWS]
+        ]
+        return outcome
+    outcome.columns = list(answer_.variables)
+    outcome.total = len(answer_.rows)
+    outcome.rows = [
+        [presenter.term(value, MAX_NESTING) if value is not None else None for value in row]
+        for row in answer_.rows[:SHOWN_ROWS]
+    ]
+    return outcome
+
+
+# --- the graph --------------------------------------------------------------------------
+
+_VIEW_CACHE_SIZE = 32
+_views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_views_lock = Lock()
+
+
+def _graph_key(request: Request) -> tuple[Any, ...]:
+    q = request.query_params
+    lang = q.get("lang", "zh")
+    depth = q.get("depth", "1")
+    max_nodes = q.get("max_nodes", "")
+    return (
+        tuple(v for v in q.getlist("province") if v),
+        tuple(v for v in q.getlist("category") if v),
+        tuple(v for v in q.getlist("class") if v),
+        tuple(v for v in q.getlist("focus") if v),
+        depth if depth.isdigit() and len(depth) < 3 else "1",
+        lang if lang in ("zh", "en") else "zh",
+        max_nodes if max_nodes.isdigit() and len(max_nodes) < 6 else "",
+    )
+
+
+def _graph_view(site: Site, key: tuple[Any, ...]) -> Any:
+    """The selected subgraph (kg.viz), built once per distinct filter."""
+    with _views_lock:
+        if key in _views:
+            _views.move_to_end(key)
+            return _views[key]
+    from kg.viz import DEFAULT_MAX_NODES, Filters, select
+
+    provinces, categories, classes, focus, depth, lang, max_nodes = key
+    filters = Filters(provinces, categories, classes, focus, int(depth) if focus else 1)
+    view = select(site.graph_catalog, filters, int(max_nodes) if max_nodes else DEFAULT_MAX_NODES)
+    view.lang = lang
+    with _views_lock:
+        _views[key] = view
+        while len(_views) > _VIEW_CACHE_SIZE:
+            _views.popitem(last=False)
+    return view
+
+
+async def graph_page(request: Request) -> Response:
+    """The explorer around kg viz's page: filters, then the interactive graph in a frame."""
+    site: Site = request.app.state.site
+    key = _graph_key(request)
+    error = None
+    view = None
+    try:
+        view = await run_in_threadpool(_graph_view, site, key)
+    except KGError as exc:
+        error = str(exc)
+    presenter = site.presenter(request)
+    from kg.serve.pages import MECHANISM_CATEGORY, PROVINCE
+
+    provinces = [presenter.term(p) for p in site.reader.instances(PROVINCE)]
+    categories = [presenter.term(c) for c in site.reader.instances(MECHANISM_CATEGORY)]
+    frame = site.linker(request).url("/graph/view") + ("?" + request.url.query if request.url.query else "")
+    return site.render(
+        request,
+        "graph.html",
+        status_code=400 if error else 200,
+        title="Graph · 图谱",
+        error=error,
+        view=view,
+        frame=frame,
+        key=key,
+        provinces=sorted(provinces, key=lambda t: t.iri or ""),
+        categories=sorted(categories, key=lambda t: t.iri or ""),
+    )
+
+
+async def graph_view(request: Request) -> Response:
+    """kg viz's self-contained page (its own Content-Security-Policy forbids every request)."""
+    site: Site = request.app.state.site
+    try:
+        view = await run_in_threadpool(_graph_view, site, _graph_key(request))
+        page = await run_in_threadpool(view.to_html)
+    except KGError as exc:
+        return refusal(400, str(exc))
+    # The page carries its own CSP in a meta element; the header only keeps it inside this site's frames.
+    return HTMLResponse(page, headers={"Content-Security-Policy": "frame-ancestors 'self'"})
+
+
+# --- the comparison ---------------------------------------------------------------------
+
+COMPARE_CHOICES = {
+    "by": ("category", "mechanism"),
+    "across": ("province", "organ-type"),
+    "lang": ("zh", "en"),
+    "rows": ("all", "nonzero"),
+}
+COMPARE_DOWNLOADS = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
+
+
+@dataclass
+class CompareCell:
+    count: int
+    href: str | None
+    shade: float
+
+
+@dataclass
+class CompareRow:
+    concept: TermView
+    depth: int
+    is_category: bool
+    cells: list[CompareCell]
+    total: int
+
+
+@dataclass
+class Explained:
+    measure: TermView
+    organs: list[TermView]
+    via: list[TermView]
+    quotes: list[Any]
+
+
+def _choice(request: Request, name: str) -> str:
+    value = request.query_params.get(name, COMPARE_CHOICES[name][0])
+    return value if value in COMPARE_CHOICES[name] else COMPARE_CHOICES[name][0]
+
+
+async def compare_page(request: Request) -> Response:
+    """kg compare's matrix: measures per mechanism (category) × province (organ type); a cell lists its quotes."""
+    site: Site = request.app.state.site
+    from kg import compare
+
+    by, across, lang, rows = (_choice(request, n) for n in ("by", "across", "lang", "rows"))
+    try:
+        data = await run_in_threadpool(site.adoptions)
+        matrix = compare.build_matrix(data, by=by, across=across, rows=rows)
+    except KGError as exc:
+        return refusal(500, f"the comparison cannot be built from this graph: {exc}")
+    download = request.query_params.get("format")
+    if download in COMPARE_DOWNLOADS:
+        body = compare.render_matrix(matrix, download, lang, data)
+        return Response(
+            body,
+            media_type=f"{COMPARE_DOWNLOADS[download]}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="compare-{by}-{across}.{download}"'},
+        )
+    presenter = site.presenter(request, prefer=lang)
+    linker = site.linker(request)
+    base = {"by": by, "across": across, "lang": lang, "rows": rows}
+    counts = matrix.counts()
+    peak = max((n for row in counts for n in row), default=0) or 1
+    table = []
+    for row, row_counts in zip(matrix.rows, counts, strict=True):
+        cells = []
+        for column, n in zip(matrix.columns, row_counts, strict=True):
+            href = None
+            if n:
+                href = linker.url("/compare?" + _query({**base, "row": row.iri, "column": column.iri})) + "#cell"
+            cells.append(CompareCell(n, href, round(n / peak, 2)))
+        table.append(
+            CompareRow(_entity(presenter, row.iri), row.depth, row.is_category, cells, matrix.row_total(row.iri))
+        )
+    explained = None
+    cell_title = None
+    error = None
+    row_key, column_key = request.query_params.get("row"), request.query_params.get("column")
+    if row_key and column_key:
+        try:
+            explanation = compare.explain(data, column_key, row_key, by=None if by == "category" else by, across=across)
+            cell_title = (_entity(presenter, explanation.column.iri), _entity(presenter, explanation.row.iri))
+            explained = [_explained(site, presenter, e) for e in explanation.measures]
+        except KGError as exc:
+            error = str(exc)
+    spreads = [
+        (_entity(presenter, s.row.iri), [_entity(presenter, c.iri) for c in s.columns], s.measures, s.status)
+        for s in compare.overlap(matrix)
+        if s.status != "none"
+    ]
+    return site.render(
+        request,
+        "compare.html",
+        status_code=400 if error else 200,
+        title="Compare · 比较",
+        choices=COMPARE_CHOICES,
+        chosen=base,
+        columns=[_entity(presenter, c.iri) for c in matrix.columns],
+        column_totals=[matrix.column_total(c.iri) for c in matrix.columns],
+        grand_total=matrix.grand_total(),
+        table=table,
+        note=compare.note_of(matrix, lang),
+        unplaced=[(_entity(presenter, u.measure), u.reason) for u in matrix.unplaced],
+        explained=explained,
+        cell_title=cell_title,
+        error=error,
+        spreads=spreads,
+        downloads=[(fmt, linker.url("/compare?" + _query({**base, "format": fmt}))) for fmt in COMPARE_DOWNLOADS],
+    )
+
+
+def _query(params: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(params)
+
+
+def _entity(presenter: Any, value: str) -> TermView:
+    import pyoxigraph as ox
+
+    return presenter.term(ox.NamedNode(value))  # type: ignore[no-any-return]
+
+
+def _explained(site: Site, presenter: Any, item: Any) -> Explained:
+    import pyoxigraph as ox
+
+    measure = ox.NamedNode(item.measure.iri)
+    return Explained(
+        measure=presenter.term(measure),
+        organs=[_entity(presenter, o.iri) for o in item.organs],
+        via=[_entity(presenter, c.iri) for c in item.via],
+        quotes=[presenter.quote(q) for q in site.reader.quotes_of(measure)],
+    )

@@ -1,0 +1,232 @@
+"""The SPARQL 1.1 Protocol at ``/sparql``: query by GET, form POST or direct POST; read-only.
+
+Status codes: 200 answer · 400 malformed query or request · 403 update or
+SERVICE refused · 406 no acceptable format · 413 body too large · 415 unknown
+request body type · 503 query stopped at the time or memory limit, or the
+server busy. Errors are one plain-text message (with the line and a caret for
+a syntax error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from kg.errors import QueryError, QueryTimeout
+from kg.serve.engine import Answer, QueryCrashed, ServerBusy
+from kg.serve.negotiation import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, NotAcceptable, negotiate
+from kg.serve.results import serialize
+from kg.serve.site import Site
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+#: Parameters that choose the result format (``output``/``results`` are what SPARQLWrapper also sends).
+FORMAT_PARAMETERS = ("format", "output", "results")
+RETRY_AFTER = "5"
+
+
+class RequestRefused(Exception):
+    """A request this endpoint will not answer, with its status code and message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def refusal(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) past ``limit`` bytes, whether or not Content-Length says so."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise RequestRefused(413, f"request body too large: the limit is {limit} bytes")
+        except ValueError:
+            raise RequestRefused(400, "Content-Length is not a number") from None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestRefused(413, f"request body too large: the limit is {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RequestRefused(400, f"the {what} is not valid UTF-8 (byte {exc.start})") from None
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def protocol_parameters(request: Request, max_body: int) -> list[tuple[str, str]]:
+    """All parameters of a protocol request: the URL's, then the form's; a direct POST's body as ``query``."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params
+    kind = media_type(request)
+    if kind == SPARQL_UPDATE:
+        raise RequestRefused(403, "refused: this endpoint is read-only and does not run SPARQL Update")
+    if kind not in (FORM, SPARQL_QUERY):
+        raise RequestRefused(
+            415,
+            f"unsupported request body type {kind or '(none)'!r}: send {FORM} with query=…, "
+            f"or {SPARQL_QUERY} with the query as the body",
+        )
+    body = await read_body(request, max_body)
+    if kind == SPARQL_QUERY:
+        return [*params, ("query", decode(body, "query"))]
+    try:
+        form = parse_qsl(decode(body, "form body"), keep_blank_values=True, strict_parsing=False, max_num_fields=200)
+    except ValueError as exc:
+        raise RequestRefused(400, f"the form body cannot be read: {exc}") from None
+    return params + form
+
+
+def values(params: Sequence[tuple[str, str]], name: str) -> list[str]:
+    return [v for k, v in params if k == name]
+
+
+def query_of(params: Sequence[tuple[str, str]]) -> str | None:
+    if values(params, "update"):
+        raise RequestRefused(403, "refused: this endpoint is read-only and does not run SPARQL Update")
+    queries = values(params, "query")
+    if len(queries) > 1:
+        raise RequestRefused(400, "give exactly one query parameter")
+    if values(params, "default-graph-uri") or values(params, "named-graph-uri"):
+        raise RequestRefused(
+            400, "this endpoint holds one graph: default-graph-uri and named-graph-uri are not supported"
+        )
+    return queries[0] if queries else None
+
+
+def offered_for(text: str) -> tuple[Format, ...]:
+    """Result formats for SELECT/ASK, RDF formats for CONSTRUCT/DESCRIBE (judged from the query's keyword)."""
+    from kg.sparql.lexer import query_form
+
+    return GRAPH_FORMATS if query_form(text) in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
+
+
+def choose_format(params: Sequence[tuple[str, str]], accept: str | None, offered: Sequence[Format]) -> Format:
+    wanted = [v for name in FORMAT_PARAMETERS for v in values(params, name)]
+    try:
+        return negotiate(wanted, accept, offered)
+    except NotAcceptable as exc:
+        raise RequestRefused(406, str(exc)) from None
+
+
+async def answer(site: Site, text: str) -> Answer:
+    """Run the query off the event loop; turn each refusal into its status code."""
+    from kg.sparql.check import QuerySyntaxError, ServiceRefused, UpdateRefused
+
+    if len(text.encode("utf-8")) > site.settings.max_body:
+        raise RequestRefused(413, f"query too long: the limit is {site.settings.max_body} bytes")
+    try:
+        return await run_in_threadpool(site.engine.run, text)
+    except UpdateRefused as exc:
+        raise RequestRefused(403, str(exc)) from None
+    except ServiceRefused as exc:
+        raise RequestRefused(403, str(exc)) from None
+    except (QueryTimeout, ServerBusy, QueryCrashed) as exc:
+        raise RequestRefused(503, str(exc), {"Retry-After": RETRY_AFTER}) from None
+    except QuerySyntaxError as exc:
+        raise RequestRefused(400, str(exc)) from None
+    except QueryError as exc:
+        raise RequestRefused(400, str(exc)) from None
+
+
+async def sparql(request: Request) -> Response:
+    site: Site = request.app.state.site
+    try:
+        params = await protocol_parameters(request, site.settings.max_body)
+        text = query_of(params)
+        if text is None:
+            return service_description(request, site, params)
+        if not text.strip():
+            raise RequestRefused(400, "the query is empty")
+        fmt = choose_format(params, request.headers.get("accept"), offered_for(text))
+        result = await answer(site, text)
+    except RequestRefused as exc:
+        return refusal(exc.status, exc.message, exc.headers)
+    if (fmt in RESULT_FORMATS) == result.result.is_graph:
+        # The keyword guess was wrong (a comment or string fooled it): negotiate again for what came back.
+        offered = GRAPH_FORMATS if result.result.is_graph else RESULT_FORMATS
+        try:
+            fmt = choose_format(params, request.headers.get("accept"), offered)
+        except RequestRefused as exc:
+            return refusal(exc.status, exc.message, exc.headers)
+    from kg.namespaces import PREFIXES
+    from kg.sparql.lexer import declared_prefixes
+
+    result.result.prefixes = {**PREFIXES, **{p: i for p, i in declared_prefixes(text).items() if ":" in i}}
+    body = serialize(result.result, fmt)
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        headers["X-SPARQL-MaxRows"] = str(result.limit)
+    if values(params, "download"):
+        headers["Content-Disposition"] = f'attachment; filename="results.{fmt.extension}"'
+    return Response(body, media_type=_with_charset(fmt), headers=headers)
+
+
+def _with_charset(fmt: Format) -> str:
+    return f"{fmt.media_type}; charset=utf-8"
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+SD_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV")
+SD_GRAPH_FORMATS = ("Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+
+
+def service_description(request: Request, site: Site, params: Sequence[tuple[str, str]]) -> Response:
+    """GET /sparql without a query: a browser goes to the query editor, a client gets the service description."""
+    offered = (HTML, *GRAPH_FORMATS)
+    fmt = choose_format(params, request.headers.get("accept"), offered)
+    if fmt is HTML:
+        return RedirectResponse(site.linker(request).url("/query"), status_code=303)
+    endpoint = ox.NamedNode(str(request.url.replace(query="")))
+    service = ox.BlankNode("service")
+    dataset, graph = ox.BlankNode("dataset"), ox.BlankNode("graph")
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), endpoint),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), graph),
+        ox.Triple(graph, rdf_type, sd("Graph")),
+        ox.Triple(
+            graph,
+            ox.NamedNode("http://rdfs.org/ns/void#triples"),
+            ox.Literal(str(site.triple_count), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ),
+    ]
+    triples += [
+        ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name))
+        for name in SD_RESULT_FORMATS + SD_GRAPH_FORMATS
+    ]
+    from kg.serve.results import graph_bytes
+
+    prefixes = {"sd": SD, "formats": FORMATS_NS, "void": "http://rdfs.org/ns/void#"}
+    return Response(graph_bytes(triples, fmt, prefixes), media_type=_with_charset(fmt), headers={"Vary": "Accept"})
