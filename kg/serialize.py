@@ -1,14 +1,19 @@
 """Deterministic serialisations, so that rebuilding unchanged sources changes no byte.
 
-Blank nodes get canonical labels (RDFC-style hashing in ``rdflib.compare``)
-before writing, so their order no longer depends on parse order.
+Blank nodes get labels derived from their content before writing, so their
+order no longer depends on parse order. A one-step hash of each blank node's
+own triples is enough for the shapes this project writes (selectors hanging
+off an evidence node) and is fast; should two blank nodes hash alike, the
+full canonicalisation of ``rdflib.compare`` (much slower) takes over.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 from rdflib import BNode, Graph
@@ -17,10 +22,45 @@ from rdflib.compare import to_canonical_graph
 from kg.namespaces import PREFIXES
 
 
+def _content_labels(graph: Graph, rounds: int = 12) -> dict[BNode, BNode] | None:
+    """A label per blank node from the triples around it, or None if two stay alike.
+
+    Each round hashes a node's edges with its blank neighbours' labels from the
+    round before (colour refinement), so nested structures separate by depth.
+    """
+    edges: dict[BNode, list[tuple[str, str, BNode | None]]] = defaultdict(list)
+    for s, p, o in graph:
+        if isinstance(s, BNode):
+            edges[s].append(
+                (">", p.n3() + " " + ("" if isinstance(o, BNode) else o.n3()), o if isinstance(o, BNode) else None)
+            )
+        if isinstance(o, BNode):
+            edges[o].append(
+                ("<", ("" if isinstance(s, BNode) else s.n3()) + " " + p.n3(), s if isinstance(s, BNode) else None)
+            )
+    labels = {node: "" for node in edges}
+    for _ in range(rounds):
+        labels = {
+            node: hashlib.sha256(
+                "\n".join(sorted(f"{d} {text} {labels[n] if n is not None else ''}" for d, text, n in lines)).encode(
+                    "utf-8"
+                )
+            ).hexdigest()[:24]
+            for node, lines in edges.items()
+        }
+        if len(set(labels.values())) == len(labels):
+            return {node: BNode("b" + label) for node, label in labels.items()}
+    return None
+
+
 def canonical(graph: Graph) -> Graph:
     out = Graph()
-    if any(isinstance(t, BNode) for triple in graph for t in triple):
+    labels = _content_labels(graph)
+    if labels is None:
         out += to_canonical_graph(graph)
+    elif labels:
+        for triple in graph:
+            out.add(tuple(labels.get(t, t) for t in triple))  # type: ignore[arg-type]
     else:
         out += graph
     for prefix, iri in PREFIXES.items():
@@ -40,9 +80,19 @@ def to_ntriples(graph: Graph) -> str:
 def to_jsonld(graph: Graph) -> str:
     context = {prefix: iri for prefix, iri in sorted(PREFIXES.items())}
     data = json.loads(canonical(graph).serialize(format="json-ld", context=context, auto_compact=True))
-    if isinstance(data, dict) and isinstance(data.get("@graph"), list):
-        data["@graph"].sort(key=lambda node: str(node.get("@id", "")))
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return json.dumps(_sorted_values(data), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _sorted_values(value: object, key: str = "") -> object:
+    """Sort JSON-LD value arrays (not @list, whose order is data) so output is stable."""
+    if isinstance(value, dict):
+        return {k: _sorted_values(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_values(v) for v in value]
+        if key != "@list":
+            items.sort(key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+        return items
+    return value
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
