@@ -461,33 +461,36 @@ def _load_measures(graph: Graph, labels: dict[str, dict[str, list[str]]]) -> dic
     found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for m, p, o in _sparql(graph, "SELECT ?m ?p ?o WHERE { ?m a zf:Measure BIND('' AS ?p) BIND('' AS ?o) }") + links:
         found[str(m)][str(p)].add(str(o))
-    quotes: dict[str, list[Quote]] = defaultdict(list)
-    rows = _sparql(
+    # Evidence in small queries joined here: one query with nested OPTIONALs is slow on rdflib.
+    evidence = _sparql(graph, "SELECT ?m ?ev WHERE { ?m a zf:Measure ; prov:wasDerivedFrom ?ev }")
+    exact: dict[str, str] = {}
+    for ev, text in _sparql(
+        graph, "SELECT ?ev ?exact WHERE { ?ev oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?exact }"
+    ):
+        exact[str(ev)] = min(exact.get(str(ev), str(text)), str(text))
+    position: dict[str, tuple[int, int]] = {}
+    for ev, start, end in _sparql(
         graph,
-        """SELECT ?m ?ev ?exact ?start ?end ?src ?srcLabel ?file WHERE {
-          ?m a zf:Measure ; prov:wasDerivedFrom ?ev .
-          OPTIONAL { ?ev oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?exact }
-          OPTIONAL { ?ev oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }
-          OPTIONAL { ?ev oa:hasSource ?src
-                     OPTIONAL { ?src rdfs:label ?srcLabel FILTER(lang(?srcLabel) = "zh") }
-                     OPTIONAL { ?src zf:seedFile ?file } }
-        }""",
-    )
-    seen: set[tuple[str, str, str]] = set()
-    for m, ev, exact, start, end, src, src_label, seed_file in rows:
-        key = (str(m), str(ev), _text(exact))
-        if key in seen:
-            continue
-        seen.add(key)
+        "SELECT ?ev ?start ?end WHERE { ?ev oa:hasSelector ?q . ?q a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }",
+    ):
+        position.setdefault(str(ev), (int(start), int(end)))
+    source: dict[str, str] = {}
+    for ev, src in _sparql(graph, "SELECT ?ev ?src WHERE { ?ev a zf:Evidence ; oa:hasSource ?src }"):
+        source.setdefault(str(ev), str(src))
+    seed_file = {str(s): str(f) for s, f in _sparql(graph, "SELECT ?s ?f WHERE { ?s zf:seedFile ?f }")}
+    quotes: dict[str, list[Quote]] = defaultdict(list)
+    for m, ev in evidence:
+        iri, src = str(ev), source.get(str(ev), "")
+        start, end = position.get(iri, (None, None))
         quotes[str(m)].append(
             Quote(
-                evidence=str(ev),
-                exact=_text(exact),
-                start=int(start) if start is not None else None,
-                end=int(end) if end is not None else None,
-                source=_text(src),
-                source_label=_text(src_label),
-                source_file=_text(seed_file),
+                evidence=iri,
+                exact=exact.get(iri, ""),
+                start=start,
+                end=end,
+                source=src,
+                source_label=_pick(labels.get(src), "zh", "") if src else "",
+                source_file=seed_file.get(src, ""),
             )
         )
     measures = []
@@ -1539,7 +1542,10 @@ def heatmap(matrix: Matrix, fmt: str = "png", lang: str = "zh", title: str | Non
         ax.set_title(title, pad=10, fontsize=11)
         buffer = io.BytesIO()
         metadata: dict[str, Any] = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+        with warnings.catch_warnings():
+            # Without a CJK font, one clear warning (above) beats one per missing glyph.
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
         pixels = fig.canvas.get_width_height()
     if fmt == "png":
         size = pixels

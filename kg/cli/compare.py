@@ -119,6 +119,12 @@ def compare(
         if len(views) > 1:
             raise UsageError(f"choose one of {', '.join(views)}")
         lib.check_choice("--lang", lang, lib.LANGS)
+        if by is not None:
+            lib.check_choice("--by", by, lib.BYS)
+        lib.check_choice("--across", across, lib.ACROSS)
+        lib.check_choice("--rows", rows, lib.ROWS)
+        lib.check_choice("--columns", columns, lib.ROWS)
+        lib.check_choice("--sort", sort, lib.SORTS)
         if views and fmt not in lib.REPORT_FORMATS:
             raise UsageError(f"{views[0]} prints table, csv, md or json, not {fmt!r}")
         lib.check_choice("--format", fmt, lib.MATRIX_FORMATS)
@@ -196,6 +202,12 @@ def analyze(
         for path in export or []:
             if path.suffix.lower() not in lib.EXPORT_SUFFIXES:
                 raise UsageError(f"cannot export to {path.name!r}: name the file .graphml or .gexf")
+        if network not in lib.NETWORKS:
+            raise UsageError(f"unknown --network {network!r}: choose one of {', '.join(lib.NETWORKS)}")
+        if top < 1:
+            raise UsageError("--top must be at least 1")
+        if resolution <= 0:
+            raise UsageError("--resolution must be greater than 0")
         data = _load(backend, store, include)
         result = lib.analyze(data, network, seed=seed, resolution=resolution, lang=lang)
         text = lib.render(result, fmt, top=top, lang=lang)

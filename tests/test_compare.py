@@ -1,0 +1,580 @@
+"""``kg compare``: the matrix on the seed graph (every cell, from reviewed goldens), explanations,
+Jaccard similarity, shared/unique lists, and every output format parsed back."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import struct
+import subprocess
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+from fractions import Fraction
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from kg import compare
+from kg.cli import app
+from kg.compare import Adoptions
+from kg.errors import InputError, UsageError
+from kg.store import open_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "compare"
+SEED_TEXT = (ROOT / "seeds" / "000_c6000f12c74fa8d8.txt").read_text(encoding="utf-8")
+PROVINCES = ["湖南", "江苏", "广西", "贵州", "四川"]
+ZFR = "https://w3id.org/zhengfa-kg/id/"
+MEMORY = ["--backend", "memory"]
+
+
+def _load_regenerate():
+    spec = importlib.util.spec_from_file_location("regenerate_compare_goldens", GOLDEN / "regenerate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REGENERATE = _load_regenerate()
+
+
+@pytest.fixture(scope="module")
+def data(seed_graph: Graph) -> Adoptions:
+    return compare.load(seed_graph)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["compare", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def read_csv(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def golden_rows(name: str) -> list[list[str]]:
+    return read_csv((GOLDEN / name).read_text(encoding="utf-8"))
+
+
+def golden_sets(name: str) -> dict[str, set[str]]:
+    """Column → the rows with at least one measure, read from a golden CSV."""
+    header, *rows = golden_rows(name)
+    return {col: {row[0] for row in rows if int(row[i]) > 0} for i, col in enumerate(header) if i}
+
+
+# ---------------------------------------------------------------------------
+# The matrix: every cell against the reviewed goldens
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(REGENERATE.GOLDENS))
+def test_matrix_matches_golden_cell_by_cell(data: Adoptions, name: str) -> None:
+    expected = golden_rows(name)
+    actual = read_csv(REGENERATE.render(name, data))
+    assert actual[0] == expected[0]
+    assert [row[0] for row in actual] == [row[0] for row in expected], "rows differ"
+    for want, got in zip(expected[1:], actual[1:], strict=True):
+        assert got == want, f"row {want[0]}: expected {want[1:]}, got {got[1:]}"
+
+
+def test_golden_shape_is_what_other_tools_read() -> None:
+    header, *rows = golden_rows("province-category.csv")
+    assert header == ["category", *PROVINCES]
+    assert len(rows) == 12 and len({r[0] for r in rows}) == 12  # every category once, zeros included
+    assert all(cell.isdigit() for row in rows for cell in row[1:])
+    assert golden_rows("province-mechanism.csv")[0] == ["mechanism", *PROVINCES]
+    assert golden_rows("province-category.en.csv")[0] == [
+        "category",
+        "Hunan",
+        "Jiangsu",
+        "Guangxi",
+        "Guizhou",
+        "Sichuan",
+    ]
+
+
+def test_reviewed_cells_of_the_category_matrix() -> None:
+    """Cells checked by hand against the speeches (see the review notes in docs/compare.md)."""
+    cells = {
+        row[0]: dict(zip(PROVINCES, map(int, row[1:]), strict=True)) for row in golden_rows("province-category.csv")[1:]
+    }
+    assert cells["党委领导与统筹推进"] == {"湖南": 9, "江苏": 0, "广西": 0, "贵州": 0, "四川": 0}
+    assert cells["相互制约与法律监督"] == {"湖南": 3, "江苏": 0, "广西": 8, "贵州": 0, "四川": 2}
+    assert cells["流程管控与节点监控"] == {"湖南": 3, "江苏": 5, "广西": 0, "贵州": 8, "四川": 0}
+    assert cells["诉讼权利保障与律师执业规范"] == {"湖南": 2, "江苏": 0, "广西": 0, "贵州": 0, "四川": 6}
+    assert cells["科技赋能监督"] == {"湖南": 0, "江苏": 1, "广西": 3, "贵州": 5, "四川": 1}
+
+
+def test_measures_per_province_and_distinct_counting(data: Adoptions) -> None:
+    matrix = compare.build_matrix(data)
+    totals = {c.zh: matrix.column_total(c.iri) for c in matrix.columns}
+    assert totals == {"湖南": 39, "江苏": 16, "广西": 27, "贵州": 18, "四川": 36}
+    assert matrix.grand_total() == len(data.measures) == 136
+    # A measure implementing two mechanisms of one category counts once in that category.
+    guizhou = next(c for c in matrix.columns if c.zh == "贵州").iri
+    process = ZFR + "cat-process-control"
+    centralised = ZFR + "measure-guizhou-110-centralised-incident-data"
+    assert len([i for i in data.measures[centralised].implements if process in data.concepts[i].categories]) == 2
+    assert centralised in matrix.measures(process, guizhou)
+    assert not matrix.unplaced
+
+
+def test_columns_follow_speech_order_and_rows_every_concept(data: Adoptions) -> None:
+    assert [p.zh for p in data.provinces] == PROVINCES
+    assert [p.en for p in data.provinces] == ["Hunan", "Jiangsu", "Guangxi", "Guizhou", "Sichuan"]
+    by_mechanism = compare.build_matrix(data, by="mechanism")
+    assert len(by_mechanism.rows) == len(data.concepts) == 85
+    # Each category comes first, then its mechanisms depth-first (one sits at the third level).
+    depths = {r.iri: r.depth for r in by_mechanism.rows}
+    assert depths[ZFR + "mech-execution-854-model"] == 2
+    order = [r.iri for r in by_mechanism.rows]
+    assert order.index(ZFR + "cat-process-control") < order.index(ZFR + "mech-process-node-control")
+    assert order.index(ZFR + "mech-process-node-control") < order.index(ZFR + "mech-execution-854-model")
+
+
+def test_third_level_mechanism_rolls_up_to_its_category(data: Adoptions) -> None:
+    concept = data.concepts[ZFR + "mech-execution-854-model"]
+    assert concept.categories == (ZFR + "cat-process-control",)
+    matrix = compare.build_matrix(data)
+    jiangsu = next(c for c in matrix.columns if c.zh == "江苏").iri
+    assert ZFR + "measure-jiangsu-execution-854-process-nodes" in matrix.measures(ZFR + "cat-process-control", jiangsu)
+
+
+def test_nonzero_rows_and_columns_and_sort_by_total(data: Adoptions) -> None:
+    rows = compare.build_matrix(data, by="mechanism", rows="nonzero")
+    assert all(rows.row_total(r.iri) for r in rows.rows)
+    assert len(rows.rows) < 85
+    organ_types = compare.build_matrix(data, across="organ-type", columns="nonzero")
+    assert [c.zh for c in organ_types.columns] == [
+        "党委政法委员会",
+        "人民法院",
+        "人民检察院",
+        "公安机关",
+        "司法行政机关",
+        "监狱",
+    ]
+    ranked = compare.build_matrix(data, sort="total")
+    totals = [ranked.row_total(r.iri) for r in ranked.rows]
+    assert totals == sorted(totals, reverse=True)
+    assert ranked.rows[0].zh == "统一标准与办案指引"
+
+
+def test_organ_type_counts_a_measure_once_per_type(data: Adoptions) -> None:
+    """三核三审 is adopted by two prison organs; it is one measure for the 监狱 column."""
+    matrix = compare.build_matrix(data, across="organ-type")
+    prison = str(compare.ZF["Prison"])
+    internal = ZFR + "cat-internal-case-supervision"
+    assert matrix.measures(internal, prison) == {ZFR + "measure-sichuan-criminal-reward-three-level-review"}
+    assert {c.zh: matrix.column_total(c.iri) for c in matrix.columns if matrix.column_total(c.iri)} == {
+        "党委政法委员会": 21,
+        "人民法院": 25,
+        "人民检察院": 33,
+        "公安机关": 21,
+        "司法行政机关": 27,
+        "监狱": 9,
+    }
+
+
+def test_matrix_agrees_with_an_independent_sparql_roll_up(seed_graph: Graph, data: Adoptions) -> None:
+    """A fixed-depth UNION in SPARQL (no property-path star) gives the same category cells."""
+    query = """
+    PREFIX zf: <https://w3id.org/zhengfa-kg/def/>
+    PREFIX zfr: <https://w3id.org/zhengfa-kg/id/>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    SELECT ?cat ?province (COUNT(DISTINCT ?m) AS ?n) WHERE {
+      ?m a zf:Measure ; zf:adoptedBy ?organ ; zf:implements ?mech .
+      ?organ zf:inProvince ?province .
+      { ?mech skos:topConceptOf zfr:mechanisms . BIND(?mech AS ?cat) }
+      UNION { ?mech skos:broader ?cat . ?cat skos:topConceptOf zfr:mechanisms }
+      UNION { ?mech skos:broader ?mid . ?mid skos:broader ?cat . ?cat skos:topConceptOf zfr:mechanisms }
+    } GROUP BY ?cat ?province"""
+    expected = {(str(c), str(p)): int(n) for c, p, n in seed_graph.query(query)}  # type: ignore[misc]
+    matrix = compare.build_matrix(data)
+    actual = {(r.iri, c.iri): matrix.count(r.iri, c.iri) for r in matrix.rows for c in matrix.columns}
+    assert {k: v for k, v in actual.items() if v} == expected
+
+
+# ---------------------------------------------------------------------------
+# Explaining a cell
+# ---------------------------------------------------------------------------
+
+
+def test_explain_a_mechanism_cell_exact_measures_and_quotes(data: Adoptions) -> None:
+    expl = compare.explain(data, "江苏", "类案检索")
+    assert expl.by == "mechanism" and expl.row.iri == ZFR + "mech-similar-case-search"
+    got = [(e.measure.iri, [(q.evidence, q.start, q.end, q.exact) for q in e.measure.quotes]) for e in expl.measures]
+    assert got == [
+        (
+            ZFR + "measure-jiangsu-mandatory-similar-case-search",
+            [
+                (
+                    ZFR + "ev-jiangsu-017",
+                    2167,
+                    2205,
+                    "制定操作规程,规定新类型案件、法律适用规则不明等六类情形必须进行类案强制检索",
+                )
+            ],
+        ),
+        (
+            ZFR + "measure-jiangsu-smart-case-assistant",
+            [(ZFR + "ev-jiangsu-018", 2206, 2239, "开发智能办案辅助系统,实现类案智推、裁判指引、裁判结果自动监测预警")],
+        ),
+    ]
+    assert [o.zh for e in expl.measures for o in e.organs] == ["江苏法院", "江苏法院"]
+
+
+def test_explain_a_category_cell_lists_measures_in_reading_order(data: Adoptions) -> None:
+    expl = compare.explain(data, "湖南", "办案内部监督管理")
+    assert expl.by == "category"
+    assert [e.measure.iri.removeprefix(ZFR) for e in expl.measures] == [
+        "measure-hunan-internal-supervision-mechanisms",
+        "measure-hunan-judicial-personnel-responsibility-list",
+        "measure-hunan-individual-case-supervision-and-sweeps",
+        "measure-hunan-routine-and-special-supervision",
+        "measure-hunan-court-president-supervision-duties-opinion",
+        "measure-hunan-four-categories-17-situations",
+    ]
+    first = expl.measures[0]
+    assert [c.zh for c in first.via] == ["办案内部监督管理"]  # filed under the category itself
+    assert [(q.start, q.end, q.exact) for q in first.measure.quotes] == [(760, 774, "推动政法单位健全内部监督机制")]
+    assert [c.zh for c in expl.measures[-1].via] == ["“四类案件”监督管理"]
+
+
+def test_explain_by_english_names_and_iris_and_third_level(data: Adoptions) -> None:
+    assert len(compare.explain(data, "Hunan", "Party leadership and overall coordination").measures) == 9
+    expl = compare.explain(data, f"{ZFR}province-jiangsu", "zfr:cat-process-control")
+    assert len(expl.measures) == 5
+    via = {e.measure.iri: [c.zh for c in e.via] for e in expl.measures}
+    assert via[ZFR + "measure-jiangsu-execution-854-process-nodes"] == ["执行工作“854”模式"]
+    assert compare.explain(data, "贵州", "党委领导与统筹推进").measures == []
+    prison = compare.explain(data, "监狱", "cat-internal-case-supervision", across="organ-type")
+    assert [sorted(o.zh for o in e.organs) for e in prison.measures] == [["四川监狱", "四川省监狱管理局"]]
+
+
+def test_every_explained_quote_is_the_source_text_at_its_offsets(data: Adoptions) -> None:
+    matrix = compare.build_matrix(data)
+    checked = 0
+    for row in matrix.rows:
+        for column in matrix.columns:
+            for item in compare.explain(data, column.iri, row.iri).measures:
+                for quote in item.measure.quotes:
+                    assert quote.start is not None and quote.end is not None
+                    assert SEED_TEXT[quote.start : quote.end] == quote.exact
+                    assert quote.source_file == "000_c6000f12c74fa8d8.txt"
+                    checked += 1
+    assert checked > 136
+
+
+def test_explain_rejects_unknown_and_mismatched_keys(data: Adoptions) -> None:
+    with pytest.raises(InputError, match="did you mean"):
+        compare.explain(data, "湖南", "办案内部监督")
+    with pytest.raises(InputError, match="no province"):
+        compare.explain(data, "浙江", "办案内部监督管理")
+    with pytest.raises(UsageError, match="is a mechanism"):
+        compare.explain(data, "湖南", "权责清单", by="category")
+
+
+def test_explain_formats(data: Adoptions) -> None:
+    expl = compare.explain(data, "四川", "逐级审核把关")
+    text = compare.render_explanation(expl, "table")
+    assert text.startswith("四川 × 逐级审核把关（机制）：2 项举措")
+    assert "[4764–4797]" in text and "[5095–5128]" in text
+    rows = list(csv.DictReader(io.StringIO(compare.render_explanation(expl, "csv"))))
+    assert [(r["measure"].removeprefix(ZFR), r["start"], r["end"]) for r in rows] == [
+        ("measure-sichuan-criminal-reward-three-level-review", "4764", "4797"),
+        ("measure-sichuan-reconsideration-seven-level-review", "5095", "5128"),
+    ]
+    parsed = json.loads(compare.render_explanation(expl, "json", "en"))
+    assert parsed["count"] == 2 and parsed["column"]["en"] == "Sichuan"
+    assert parsed["measures"][0]["quotes"][0]["exact"] == SEED_TEXT[4764:4797]
+    assert "**" in compare.render_explanation(expl, "md")
+
+
+# ---------------------------------------------------------------------------
+# Similarity and overlap
+# ---------------------------------------------------------------------------
+
+CATEGORY_JACCARD = {
+    ("湖南", "江苏"): Fraction(5, 12),
+    ("湖南", "广西"): Fraction(2, 3),
+    ("湖南", "贵州"): Fraction(1, 3),
+    ("湖南", "四川"): Fraction(3, 4),
+    ("江苏", "广西"): Fraction(1, 2),
+    ("江苏", "贵州"): Fraction(4, 7),
+    ("江苏", "四川"): Fraction(5, 11),
+    ("广西", "贵州"): Fraction(2, 5),
+    ("广西", "四川"): Fraction(9, 10),
+    ("贵州", "四川"): Fraction(4, 11),
+}
+
+
+def test_jaccard_over_categories_exact_fractions(data: Adoptions) -> None:
+    sim = compare.similarity(compare.build_matrix(data, by="category"))
+    assert {(p.a.zh, p.b.zh): p.jaccard for p in sim.pairs} == CATEGORY_JACCARD
+
+
+def test_jaccard_over_mechanisms_agrees_with_the_golden_sets(data: Adoptions) -> None:
+    sets = golden_sets("province-mechanism.csv")
+    sim = compare.similarity(compare.build_matrix(data, by="mechanism"))
+    for pair in sim.pairs:
+        a, b = sets[pair.a.zh], sets[pair.b.zh]
+        assert pair.jaccard == Fraction(len(a & b), len(a | b))
+    values = {(p.a.zh, p.b.zh): p.jaccard for p in sim.pairs}
+    assert values[("湖南", "江苏")] == Fraction(3, 14)  # 9 shared of 42 (reviewed by hand)
+    assert values[("江苏", "四川")] == Fraction(2, 45)
+
+
+def test_shared_and_unique(data: Adoptions) -> None:
+    spreads = compare.overlap(compare.build_matrix(data))
+    status = {s.row.zh: (s.status, [c.zh for c in s.columns]) for s in spreads}
+    assert status["党委领导与统筹推进"] == ("unique", ["湖南"])
+    assert status["统一标准与办案指引"] == ("shared", PROVINCES)
+    assert [s.status for s in spreads].count("shared") == 11
+    mechanisms = compare.overlap(compare.build_matrix(data, by="mechanism"))
+    assert {s.status for s in mechanisms} == {"shared", "unique", "none"}
+    first_unique = [s.status for s in mechanisms].index("unique")
+    assert all(s.status == "shared" for s in mechanisms[:first_unique])
+
+
+# ---------------------------------------------------------------------------
+# Formats
+# ---------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_links_every_nonempty_cell_to_its_quotes(data: Adoptions) -> None:
+    matrix = compare.build_matrix(data)
+    page = _Page()
+    page.feed(str(compare.render_matrix(matrix, "html", data=data)))
+    ids = {attrs["id"] for _, attrs in page.tags if attrs.get("id")}
+    links = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
+    cell_links = [h for h in links if h and h.startswith("#cell-")]
+    assert len(cell_links) == sum(1 for row in matrix.counts() for n in row if n)
+    assert all(h[1:] in ids for h in links if h and h.startswith("#"))
+    assert all(h and h.startswith("#") for h in links)  # nothing leaves the page
+    assert not [t for t, a in page.tags if t in ("script", "link", "img", "iframe") or "src" in a]
+    text = "".join(page.text)
+    assert "推动政法单位健全内部监督机制" in text and "[760–774]" in text
+
+
+EVIL = """
+@prefix zf: <https://w3id.org/zhengfa-kg/def/> .
+@prefix zfr: <https://w3id.org/zhengfa-kg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+zfr:measure-test-escape a zf:Measure ;
+    rdfs:label "<script>alert('m')</script> & 举措"@zh , "<b>bold</b>"@en ;
+    zf:adoptedBy zfr:organ-hunan-plac ;
+    zf:implements zfr:mech-reform-task-list ;
+    prov:wasDerivedFrom zfr:ev-test-escape .
+zfr:ev-test-escape a zf:Evidence ;
+    oa:hasSource zfr:doc-c6000f12c74fa8d8 ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "<img src=x onerror=alert(1)>\\"'" ] .
+zfr:organ-test-nowhere a zf:PeoplesCourt ; rdfs:label "无省份法院"@zh , "court without province"@en .
+zfr:measure-test-nowhere a zf:Measure ;
+    rdfs:label "无省份举措"@zh , "measure without province"@en ;
+    zf:adoptedBy zfr:organ-test-nowhere ;
+    zf:implements zfr:mech-case-review .
+"""
+
+
+def test_html_escapes_labels_and_quotes_and_is_written_atomically(tmp_path: Path) -> None:
+    extra = tmp_path / "evil.ttl"
+    extra.write_text(EVIL, encoding="utf-8")
+    out = tmp_path / "matrix.html"
+    code, _, err = run(*MEMORY, "-i", str(extra), "--format", "html", "-o", str(out))
+    assert code == 0, err
+    page_text = out.read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(page_text)
+    assert not [t for t, _ in page.tags if t in ("script", "img", "b")]
+    assert "&lt;script&gt;alert(&#x27;m&#x27;)&lt;/script&gt; &amp; 举措" in page_text
+    assert "&lt;img src=x onerror=alert(1)&gt;&quot;&#x27;" in page_text
+    assert "measure-test-nowhere" in page_text  # listed as not counted, with the reason
+    assert {p.name for p in tmp_path.iterdir()} == {"evil.ttl", "matrix.html"}  # no temporary file left
+
+
+def test_unplaced_measures_are_reported_not_counted(seed_graph: Graph, tmp_path: Path) -> None:
+    extra = tmp_path / "evil.ttl"
+    extra.write_text(EVIL, encoding="utf-8")
+    data = compare.load(open_graph(backend="memory", include=[extra]))
+    matrix = compare.build_matrix(data)
+    assert [(u.measure.removeprefix(ZFR), u.reason) for u in matrix.unplaced] == [
+        ("measure-test-nowhere", "its adopting organ has no province")
+    ]
+    assert matrix.grand_total() == 137
+    organ_types = compare.build_matrix(data, across="organ-type")
+    assert not organ_types.unplaced and organ_types.grand_total() == 138
+    code, out, err = run(*MEMORY, "-i", str(extra), "--format", "csv")
+    assert code == 0 and "1 measure(s) not counted" in err
+    assert read_csv(out)[0] == ["category", *PROVINCES]
+
+
+def test_text_markdown_and_json_tables(data: Adoptions) -> None:
+    matrix = compare.build_matrix(data)
+    table = str(compare.render_matrix(matrix, "table"))
+    lines = table.splitlines()
+    assert lines[0] == "省份 × 机制类别（举措数）"
+    header = next(line for line in lines if line.startswith("机制类别"))
+    assert header.split() == ["机制类别", *PROVINCES, "合计"]
+    assert "合计（不重复举措）" in table and table.rstrip().splitlines()[-1].startswith("单元格为")
+    md = str(compare.render_matrix(matrix, "md", "en"))
+    assert "| mechanism category | Hunan | Jiangsu | Guangxi | Guizhou | Sichuan | Total |" in md
+    parsed = json.loads(str(compare.render_matrix(matrix, "json")))
+    assert parsed["total"] == 136 and parsed["column_totals"]["湖南"] == 39
+    row = next(r for r in parsed["rows"] if r["zh"] == "党委领导与统筹推进")
+    assert row["counts"] == {"湖南": 9, "江苏": 0, "广西": 0, "贵州": 0, "四川": 0}
+    assert len(row["measures"]["湖南"]) == 9
+
+
+def test_png_heatmap_decodes_with_the_expected_size(data: Adoptions) -> None:
+    import matplotlib.image as mpimg
+
+    matrix = compare.build_matrix(data)
+    image = compare.heatmap(matrix, fmt="png", dpi=100)
+    assert image.font == "Noto Sans CJK SC", "install fonts-noto-cjk (scripts/system-deps.sh)"
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", image.data[16:24])
+    assert (width, height) == (image.width, image.height)
+    assert width > 0 and height > 0
+    pixels = mpimg.imread(io.BytesIO(image.data), format="png")
+    assert pixels.shape[:2] == (height, width)
+    assert pixels[..., :3].min() < 0.5  # something dark was drawn
+    again = compare.heatmap(matrix, fmt="png", dpi=100)
+    assert again.data == image.data  # deterministic bytes
+
+
+def test_svg_heatmap_keeps_chinese_labels_as_text(data: Adoptions) -> None:
+    matrix = compare.build_matrix(data, by="mechanism", rows="nonzero")
+    svg = compare.heatmap(matrix, fmt="svg").data
+    root = ET.fromstring(svg)
+    texts = {"".join(e.itertext()).strip() for e in root.iter() if e.tag.endswith("}text")}
+    assert set(PROVINCES) <= texts
+    for row in matrix.rows:
+        assert any(t.endswith(row.zh) for t in texts), row.zh
+    assert "Noto Sans CJK SC" in svg.decode("utf-8")
+    assert compare.heatmap(matrix, fmt="svg").data == svg
+
+
+def test_missing_cjk_font_warns_clearly(data: Adoptions, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compare, "CJK_FAMILIES", ("No Such CJK Family",))
+    matrix = compare.build_matrix(data)
+    with pytest.warns(compare.CJKFontMissing, match="fonts-noto-cjk"):
+        assert compare.heatmap(matrix, fmt="png", dpi=30).font is None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        compare.heatmap(matrix, fmt="png", lang="en", dpi=30)  # English labels need no CJK font
+    assert not [w for w in caught if issubclass(w.category, compare.CJKFontMissing)]
+
+
+# ---------------------------------------------------------------------------
+# The command
+# ---------------------------------------------------------------------------
+
+
+def test_cli_csv_is_the_golden(tmp_path: Path) -> None:
+    code, out, _ = run(*MEMORY, "--format", "csv")
+    assert code == 0 and out == (GOLDEN / "province-category.csv").read_text(encoding="utf-8")
+    code, out, _ = run(*MEMORY, "--format", "csv", "--by", "mechanism")
+    assert code == 0 and out == (GOLDEN / "province-mechanism.csv").read_text(encoding="utf-8")
+    code, out, _ = run(*MEMORY, "--format", "csv", "--lang", "en")
+    assert out == (GOLDEN / "province-category.en.csv").read_text(encoding="utf-8")
+    code, out, _ = run(*MEMORY, "--format", "csv", "--across", "organ-type")
+    assert out == (GOLDEN / "organ-type-category.csv").read_text(encoding="utf-8")
+
+
+def test_cli_explain_similarity_shared() -> None:
+    code, out, _ = run(*MEMORY, "--explain", "湖南", "办案内部监督管理")
+    assert code == 0 and out.startswith("湖南 × 办案内部监督管理（机制类别）：6 项举措")
+    code, out, _ = run(*MEMORY, "--similarity", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["level"] for r in rows} == {"category", "mechanism"} and len(rows) == 20
+    category = {(r["a"], r["b"]): Fraction(r["jaccard"]) for r in rows if r["level"] == "category"}
+    assert category == CATEGORY_JACCARD
+    code, out, _ = run(*MEMORY, "--shared", "--format", "json", "--lang", "en")
+    parsed = json.loads(out)
+    assert parsed["by"] == "category" and parsed["rows"][-1]["status"] == "unique"
+
+
+def test_cli_heatmaps_to_files(tmp_path: Path) -> None:
+    png, svg = tmp_path / "m.png", tmp_path / "m.svg"
+    code, _, err = run(*MEMORY, "--format", "png", "-o", str(png), "--dpi", "80")
+    assert code == 0 and "px" in err and png.read_bytes()[:4] == b"\x89PNG"
+    code, _, err = run(*MEMORY, "--format", "svg", "-o", str(svg), "--across", "organ-type", "--lang", "en")
+    assert code == 0
+    texts = {"".join(e.itertext()) for e in ET.parse(svg).getroot().iter() if e.tag.endswith("}text")}
+    assert "People's Court" in texts
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "png"], "PNG is binary"),
+        (["--format", "pdf"], "unknown --format"),
+        (["--by", "organ"], "unknown --by"),
+        (["--rows", "some"], "unknown --rows"),
+        (["--lang", "fr"], "unknown --lang"),
+        (["--similarity", "--shared"], "choose one of"),
+        (["--explain", "湖南", "x", "--format", "html"], "prints table, csv, md or json"),
+        (["--explain", "湖南", "没有这个机制"], "no category or mechanism"),
+        (["--explain", "Hunan", "权责清单", "--by", "category"], "is a mechanism"),
+        (["--include", "x.ttl"], "--include needs --backend memory"),
+    ],
+)
+def test_cli_usage_and_input_errors_exit_2(args: list[str], message: str) -> None:
+    backend = [] if "--include" in args else MEMORY
+    code, _, err = run(*backend, *args)
+    assert code == 2 and message in err
+
+
+def test_cli_without_a_store_says_how_to_build_one(tmp_path: Path) -> None:
+    code, _, err = run("--store", str(tmp_path / "none"))
+    assert code == 2 and "kg build" in err
+
+
+def test_compare_does_not_import_networkx_or_matplotlib_for_tables() -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['kg', 'compare', '--backend', 'memory', '--format', 'csv']\n"
+        "from kg.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('networkx', 'matplotlib', 'pyvis', 'pyshacl') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+# ---------------------------------------------------------------------------
+# The built Oxigraph store gives the same answers as the in-memory graph
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_store_backend_matches_goldens(store_path: Path) -> None:
+    data = compare.load(open_graph(backend="oxigraph", store=store_path))
+    for name in REGENERATE.GOLDENS:
+        assert REGENERATE.render(name, data) == (GOLDEN / name).read_text(encoding="utf-8"), name
+    expl = compare.explain(data, "湖南", "办案内部监督管理")
+    assert len(expl.measures) == 6
+    code, out, _ = run("--store", str(store_path), "--format", "csv", "--by", "mechanism")
+    assert code == 0 and out == (GOLDEN / "province-mechanism.csv").read_text(encoding="utf-8")
