@@ -147,15 +147,19 @@ def label_of(store: ox.Store, iri: str, lang: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def seed_store(seed_graph: Graph) -> ox.Store:
-    """The seed graph in an in-memory Oxigraph store, for the expectations (and as an input to kg.viz)."""
+def oxigraph_copy(graph: Graph) -> ox.Store:
+    """A graph in an in-memory Oxigraph store, for the expectations (and as an input to kg.viz)."""
     store = ox.Store()
-    store.bulk_load(seed_graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
+def seed_store(seed_graph: Graph) -> ox.Store:
+    return oxigraph_copy(seed_graph)
+
+
+@pytest.fixture(scope="module")
 def seed_catalog(seed_store: ox.Store):  # type: ignore[no-untyped-def]
     return build_catalog(seed_store)
 
@@ -342,13 +346,12 @@ def test_details_carry_type_province_organ_categories_figures_and_quote(seed_sto
     )
     measure = row[0].value
     view = explore(seed_store, focus=[measure], depth=0)
-    node = payload(view, "zh")["nodes"][0]
+    data = payload(view, "zh")
+    node, names = data["nodes"][0], data["names"]
     info = node["info"]
-    assert info["types"][0]["zh"] == "举措"
-    assert row[4].value in [o["zh"] for o in info["organs"]]
-    assert [p["short"]["zh"] for p in payload(view, "zh")["provinces"] if p["id"] in node["provinces"]] == [
-        row[5].value
-    ]
+    assert names[info["types"][0]] == ["举措", "measure"]
+    assert row[4].value in [names[o][0] for o in info["organs"]]
+    assert [p["short"]["zh"] for p in data["provinces"] if p["id"] in node["provinces"]] == [row[5].value]
     assert info["categories"] and info["figures"]
     quotes = {(e["quote"], e["start"], e["end"]) for e in info["evidence"]}
     assert (row[1].value, int(row[2].value), int(row[3].value)) in quotes
@@ -388,7 +391,7 @@ def test_page_rendering_does_not_need_pyvis_network_or_jupyter(tmp_path: Path) -
 
 
 def test_cli_help_is_fast_to_import() -> None:
-    code = "import sys, kg.cli; print([m for m in ('kg.viz', 'pyvis', 'rdflib', 'networkx') if m in sys.modules])"
+    code = "import sys, kg.cli; print([m for m in ('kg.viz', 'pyvis', 'pyoxigraph', 'networkx') if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

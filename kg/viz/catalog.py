@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kg.viz.triples import Lit, TripleIndex, read_triples
+from kg.viz.triples import TripleIndex, read_graph
 from kg.viz.vocab import (
     DCT,
     DEFINITION_PREDICATES,
@@ -43,7 +45,7 @@ class Node:
     iri: str
     kind: str
     label: dict[str, str]
-    types: list[str]  # every class the node has, with superclasses
+    types: frozenset[str]  # every class the node has, with superclasses
     alt: list[str] = field(default_factory=list)  # other names a search finds it by
     short: dict[str, str] | None = None  # zf:shortName (provinces)
     provinces: list[str] = field(default_factory=list)  # provinces the node belongs to
@@ -71,18 +73,31 @@ class Catalog:
         return [n for n in self.nodes.values() if n.kind == "province"]
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a large catalog is built: it would rescan
+    the fresh containers again and again (a third of the time on 100k triples)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class CatalogBuilder:
     def __init__(self, index: TripleIndex) -> None:
         self.index = index
         self.superclasses = self._superclasses()
         self.labels: dict[str, dict[str, str]] = {}
+        self.kinds: dict[frozenset[str], tuple[Kind | None, frozenset[str]]] = {}
 
     def _superclasses(self) -> dict[str, set[str]]:
         direct: dict[str, set[str]] = defaultdict(set)
         for cls, props in self.index.out.items():
-            for sup in props.get(RDFS + "subClassOf", []):
-                if isinstance(sup, str):
-                    direct[cls].add(sup)
+            for sup in props.get(RDFS + "subClassOf", ()):
+                direct[cls].add(sup)
         closure: dict[str, set[str]] = {}
 
         def up(cls: str) -> set[str]:
@@ -112,21 +127,26 @@ class CatalogBuilder:
             self.labels[iri] = name
         return self.labels[iri]
 
-    def classify(self, iri: str) -> tuple[Kind | None, list[str]]:
-        types: set[str] = set()
-        for cls in self.index.iris(iri, RDF_TYPE):
-            types |= self.superclasses.get(cls, {cls})
-        for kind in KINDS:
-            if any(cls in types for cls in kind.classes):
-                return kind, sorted(types)
-        return None, sorted(types)
+    def classify(self, asserted: Sequence[str]) -> tuple[Kind | None, frozenset[str]]:
+        """The kind of a node with these classes, and all its classes with their superclasses."""
+        key = frozenset(asserted)
+        if key not in self.kinds:
+            types = frozenset().union(*(self.superclasses.get(cls, {cls}) for cls in key))
+            kind = next((k for k in KINDS if any(cls in types for cls in k.classes)), None)
+            self.kinds[key] = (kind, types)
+        return self.kinds[key]
 
     def build(self) -> Catalog:
+        with paused_gc():
+            return self._build()
+
+    def _build(self) -> Catalog:
         nodes: dict[str, Node] = {}
-        for iri in self.index.out:
-            if iri.startswith("_:"):
+        for iri, props in self.index.out.items():
+            asserted = props.get(RDF_TYPE)
+            if not asserted or iri.startswith("_:"):
                 continue
-            kind, types = self.classify(iri)
+            kind, types = self.classify(asserted)
             if kind is None:
                 continue
             alt = sorted(
@@ -155,9 +175,8 @@ class CatalogBuilder:
     def _edges(self, nodes: dict[str, Node]) -> tuple[list[Edge], dict[Edge, dict[str, str]]]:
         inverses = dict(INVERSES)
         for prop, props in self.index.out.items():
-            for other in props.get(OWL + "inverseOf", []):
-                if isinstance(other, str):
-                    inverses[prop] = other
+            for other in props.get(OWL + "inverseOf", ()):
+                inverses[prop] = other
         edges: set[Edge] = set()
         notes: dict[Edge, list[dict[str, str]]] = defaultdict(list)
         for source in nodes:
@@ -165,7 +184,7 @@ class CatalogBuilder:
                 if predicate in UNDRAWN:
                     continue
                 for target in objects:
-                    if isinstance(target, str) and target in nodes and target != source:
+                    if target in nodes and target != source:
                         if predicate in inverses:
                             edges.add(Edge(target, inverses[predicate], source))
                         else:
@@ -188,26 +207,29 @@ class CatalogBuilder:
         }
         return sorted(edges), joined
 
-    def _follow(self, start: str, path: Sequence[str]) -> set[str]:
-        current = {start}
-        for step in path:
-            following: set[str] = set()
-            for node in current:
-                if step.startswith("^"):
-                    following.update(self.index.subjects(step[1:], node))
-                else:
-                    following.update(self.index.iris(node, step))
-            current = following
-            if not current:
-                break
-        return current
+    def _step(self, nodes: Iterable[str], step: str) -> set[str]:
+        following: set[str] = set()
+        for node in nodes:
+            if step[0] == "^":
+                following.update(self.index.subjects(step[1:], node))
+            else:
+                following.update(self.index.iris(node, step))
+        return following
 
     def _provinces(self, node: Node, nodes: dict[str, Node]) -> list[str]:
+        """The provinces a node belongs to, by the paths of PROVINCE_PATHS."""
         if node.kind == "province":
             return [node.iri]
         found: set[str] = set()
-        for path in PROVINCE_PATHS:
-            found |= {p for p in self._follow(node.iri, path) if p in nodes and nodes[p].kind == "province"}
+        for first, *rest in PROVINCE_PATHS:
+            current: Iterable[str] = (
+                self.index.subjects(first[1:], node.iri) if first[0] == "^" else self.index.iris(node.iri, first)
+            )
+            for step in rest:
+                if not current:
+                    break
+                current = self._step(current, step)
+            found.update(p for p in current if p in nodes and nodes[p].kind == "province")
         return sorted(found)
 
     def _categories(self, mechanisms: Iterable[str], nodes: dict[str, Node]) -> list[str]:
@@ -227,7 +249,7 @@ class CatalogBuilder:
     def _details(self, node: Node, nodes: dict[str, Node]) -> dict[str, Any]:
         """What a reader reads about a node: type, province, organ, categories, figures, evidence, the rest."""
         index, iri = self.index, node.iri
-        info: dict[str, Any] = {"iri": iri}
+        info: dict[str, Any] = {}
         asserted = index.iris(iri, RDF_TYPE)
         specific = [c for c in asserted if not any(c != o and c in self.superclasses.get(o, ()) for o in asserted)]
         info["types"] = [self.label(c) for c in sorted(specific)]
@@ -265,9 +287,7 @@ class CatalogBuilder:
         found: dict[str, Any] = {"id": qname(evidence)}
         for source in index.iris(evidence, OA + "hasSource"):
             found["source"] = self.label(source)
-        for selector in index.objects(evidence, OA + "hasSelector"):
-            if not isinstance(selector, str):
-                continue
+        for selector in index.iris(evidence, OA + "hasSelector"):
             for key, predicate in (("quote", "exact"), ("prefix", "prefix"), ("suffix", "suffix")):
                 values = index.literals(selector, OA + predicate)
                 if values:
@@ -282,10 +302,10 @@ class CatalogBuilder:
 
     def _other_properties(self, iri: str) -> list[list[Any]]:
         rows: list[list[Any]] = []
-        for predicate, objects in sorted(self.index.out[iri].items(), key=lambda item: qname(item[0])):
+        for predicate in sorted(self.index.properties(iri), key=qname):
             if predicate in HEADLINE_PREDICATES or predicate in ORGAN_PREDICATES:
                 continue
-            literals = [o for o in objects if isinstance(o, Lit)]
+            literals = self.index.literals(iri, predicate)
             values: list[dict[str, str]] = []
             tagged = [lit for lit in literals if lang_of(lit)]
             if tagged:
@@ -295,7 +315,7 @@ class CatalogBuilder:
             values += [
                 {"zh": lit.value, "en": lit.value} for lit in sorted(literals, key=literal_order) if not lang_of(lit)
             ]
-            for target in sorted(o for o in objects if isinstance(o, str)):
+            for target in sorted(self.index.iris(iri, predicate)):
                 if target.startswith("_:"):
                     continue
                 values.append(self.label(target))
@@ -306,4 +326,6 @@ class CatalogBuilder:
 
 def build_catalog(source: Any) -> Catalog:
     """Read a graph (rdflib Graph or pyoxigraph Store) and list what the explorer can draw."""
-    return CatalogBuilder(TripleIndex(read_triples(source))).build()
+    with paused_gc():
+        index = read_graph(source)
+    return CatalogBuilder(index).build()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.viz.catalog import paused_gc
 from kg.viz.select import GraphView, count_by_kind
 from kg.viz.vocab import KINDS, SKOS_BROADER, Lang, qname
 
@@ -60,6 +61,20 @@ def payload(view: GraphView, lang: Lang) -> dict[str, Any]:
     node_counts = count_by_kind(view.nodes)
     catalog = view.catalog
     provinces = sorted(catalog.provinces(), key=lambda n: n.iri)
+    names = NameTable()
+    nodes = [
+        {
+            "id": node.iri,
+            "kind": node.kind,
+            "label": node.label,
+            "alt": [a for a in node.alt if a not in node.label.values()],
+            "provinces": node.provinces,
+            "x": positions[node.iri][0],
+            "y": positions[node.iri][1],
+            "info": compact_details(node.info, names),
+        }
+        for node in view.nodes
+    ]
     return {
         "meta": {
             "lang": lang,
@@ -88,19 +103,8 @@ def payload(view: GraphView, lang: Lang) -> dict[str, Any]:
         ],
         "provinces": [{"id": p.iri, "label": p.label, "short": p.short or p.label} for p in provinces],
         "relations": [{"id": qname(rel), "label": catalog.relations[rel]} for rel in relations],
-        "nodes": [
-            {
-                "id": node.iri,
-                "kind": node.kind,
-                "label": node.label,
-                "alt": [a for a in node.alt if a not in node.label.values()],
-                "provinces": node.provinces,
-                "x": positions[node.iri][0],
-                "y": positions[node.iri][1],
-                "info": node.info,
-            }
-            for node in view.nodes
-        ],
+        "names": names.table,
+        "nodes": nodes,
         # Edges name their ends by position in "nodes", to keep the file small.
         "edges": [
             {"from": position_of[e.source], "to": position_of[e.target], "rel": relation_index[e.relation]}
@@ -108,6 +112,46 @@ def payload(view: GraphView, lang: Lang) -> dict[str, Any]:
             for e in view.edges
         ],
     }
+
+
+class NameTable:
+    """Names that recur in the details (types, organs, sources …) are written once and referred to by number."""
+
+    def __init__(self) -> None:
+        self.table: list[list[str]] = []
+        self.numbers: dict[tuple[str, str], int] = {}
+        # The catalog hands out one dict per name, so most look-ups hit by identity;
+        # the dict is kept here too, so that its id cannot be reused while we look.
+        self.seen: dict[int, tuple[dict[str, str], int]] = {}
+
+    def __call__(self, name: dict[str, str]) -> int:
+        hit = self.seen.get(id(name))
+        if hit is not None:
+            return hit[1]
+        key = (name["zh"], name["en"])
+        number = self.numbers.get(key)
+        if number is None:
+            number = self.numbers[key] = len(self.table)
+            self.table.append([name["zh"], name["en"]])
+        self.seen[id(name)] = (name, number)
+        return number
+
+
+LISTED_NAMES = ("types", "organs", "categories", "mechanisms", "figures")
+
+
+def compact_details(info: dict[str, Any], names: NameTable) -> dict[str, Any]:
+    """A node's details with each name replaced by its number in the name table."""
+    out: dict[str, Any] = {key: [names(v) for v in info[key]] for key in LISTED_NAMES if key in info}
+    if "definition" in info:
+        out["definition"] = info["definition"]
+    if "evidence" in info:
+        out["evidence"] = [
+            {k: names(v) if k == "source" else v for k, v in evidence.items()} for evidence in info["evidence"]
+        ]
+    if info.get("props"):
+        out["props"] = [[names(prop), [names(v) for v in values]] for prop, values in info["props"]]
+    return out
 
 
 def script_json(data: Any) -> str:
@@ -154,6 +198,11 @@ def _csp_hash(code: str) -> str:
 
 def render_html(view: GraphView, lang: Lang = "zh") -> str:
     """The self-contained page: vis-network, our script and style, the data; nothing loads from elsewhere."""
+    with paused_gc():
+        return _render_html(view, lang)
+
+
+def _render_html(view: GraphView, lang: Lang) -> str:
     vis_js, vis_css = vis_assets()
     app_js = _inline_script(_template("explorer.js"))
     vis_js = _inline_script(vis_js)

@@ -4,8 +4,9 @@ drawn, which properties are details, and how a node belongs to a province."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from kg.namespaces import PREFIXES
@@ -173,6 +174,7 @@ ORGAN_PREDICATES = (
 )
 
 
+@cache
 def qname(iri: str) -> str:
     for prefix, base in PREFIXES.items():
         if iri.startswith(base) and len(iri) > len(base):
@@ -194,15 +196,16 @@ def lang_of(literal: Lit) -> Lang | None:
     return None
 
 
-def literal_order(literal: Lit) -> tuple[str, str, str]:
-    return literal.value, literal.lang or "", literal.datatype or ""
+def literal_order(literal: Lit) -> tuple[str, str]:
+    return literal.value, literal.lang or ""
 
 
-def bilingual(literals: Iterable[Lit]) -> dict[str, str] | None:
+def bilingual(literals: Sequence[Lit]) -> dict[str, str] | None:
     """The first Chinese and the first English value, each falling back to the other."""
     found: dict[str, str] = {}
     plain: str | None = None
-    for literal in sorted(literals, key=literal_order):
+    ordered = literals if len(literals) < 2 else sorted(literals, key=literal_order)
+    for literal in ordered:
         lang = lang_of(literal)
         if lang is None:
             plain = plain if plain is not None else literal.value

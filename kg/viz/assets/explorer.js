@@ -49,7 +49,7 @@
       offsets: "位置 {s}–{e}",
       source: "来源",
       other: "其他属性",
-      links: "关联",
+      links: "关联（→ 本节点指向，← 指向本节点）",
       more: "另有 {n} 项",
       isolate: "只看邻域",
       depth: "层数",
@@ -93,7 +93,7 @@
       offsets: "offsets {s}–{e}",
       source: "source",
       other: "Other properties",
-      links: "Links",
+      links: "Links (→ from this node, ← to this node)",
       more: "{n} more",
       isolate: "Show only its neighbourhood",
       depth: "depth",
@@ -152,8 +152,22 @@
     }
     return text;
   }
-  function name(pair) { return pair ? (pair[lang] || pair.zh || pair.en || "") : ""; }
-  function otherName(pair) { return pair ? (pair[lang === "zh" ? "en" : "zh"] || "") : ""; }
+  // A name is {zh, en}, or a number: its place in DATA.names ([zh, en]).
+  function pairOf(x) {
+    if (typeof x === "number") {
+      var entry = DATA.names[x];
+      return { zh: entry[0], en: entry[1] };
+    }
+    return x;
+  }
+  function name(x) {
+    var pair = pairOf(x);
+    return pair ? (pair[lang] || pair.zh || pair.en || "") : "";
+  }
+  function otherName(x) {
+    var pair = pairOf(x);
+    return pair ? (pair[lang === "zh" ? "en" : "zh"] || "") : "";
+  }
   function shortLabel(text) {
     var limit = /[\u3400-\u9fff]/.test(text) ? 16 : 38;
     return text.length > limit ? text.slice(0, limit - 1) + "…" : text;
@@ -246,19 +260,28 @@
 
   function edgeStyle(e, index, mode) {
     var rel = DATA.relations[e.rel];
-    var showLabel = state.edgeLabels && mode !== "dim";
+    // An edge keeps its label text; hiding it is done with a transparent font
+    // (vis-network keeps the old text when a label is updated to "").
+    var hideLabel = !state.edgeLabels || mode === "dim";
     return {
       id: index,
       from: e.from,
       to: e.to,
-      label: showLabel ? name(rel.label) : "",
+      label: name(rel.label),
       color: {
         color: mode === "dim" ? "rgba(200,200,200,0.25)" : mode === "lit" ? "#444444" : "#a8a8a8",
         highlight: "#222222",
         hover: "#555555",
       },
       width: mode === "lit" ? 2 : 1,
-      font: { color: mode === "lit" ? "#222222" : "#666666", size: 10, face: FONT, strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
+      font: {
+        color: hideLabel ? "rgba(0,0,0,0)" : mode === "lit" ? "#222222" : "#666666",
+        size: 10,
+        face: FONT,
+        strokeWidth: hideLabel ? 0 : 3,
+        strokeColor: "#ffffff",
+        align: "middle",
+      },
     };
   }
 
@@ -571,21 +594,17 @@
     var wrap = el("div", null, []);
     if (!groups.size) return wrap;
     wrap.appendChild(el("div", "section", [t("links")]));
-    var dl = el("dl", null, []);
     Array.from(groups.keys()).sort().forEach(function (key) {
-      dl.appendChild(el("dt", null, [key]));
-      var dd = el("dd", null, []);
-      groups.get(key).forEach(function (item, i) {
-        if (i) dd.appendChild(document.createTextNode(t("sep")));
+      wrap.appendChild(el("div", "rel", [key]));
+      var list = el("ul", "links-list", []);
+      groups.get(key).forEach(function (item) {
         var button = el("button", "nav", [name(byId.get(item.id).label)]);
         button.type = "button";
         button.addEventListener("click", function () { select(item.id); });
-        dd.appendChild(button);
-        if (item.note) dd.appendChild(document.createTextNode(" (" + name(item.note) + ")"));
+        list.appendChild(el("li", null, [swatch(kinds[byId.get(item.id).kind]), " ", button, item.note ? " (" + name(item.note) + ")" : null]));
       });
-      dl.appendChild(dd);
+      wrap.appendChild(list);
     });
-    wrap.appendChild(dl);
     return wrap;
   }
 
@@ -664,19 +683,22 @@
   var current = [];
   var active = -1;
 
+  // Exact name, then a name that starts with the query, then one containing it,
+  // then one containing all of its words in any order ("jiangsu courts").
   function search(query) {
-    var q = query.trim().toLowerCase();
+    var q = query.trim().toLowerCase().replace(/\s+/g, " ");
     if (!q) return [];
+    var words = q.split(" ");
     var found = [];
     searchIndex.forEach(function (entry) {
       var best = 9;
       entry.keys.forEach(function (key) {
         var at = key.indexOf(q);
-        if (at < 0) return;
-        var score = key === q ? 0 : at === 0 ? 1 : 2;
+        var score = at < 0 ? 9 : key === q ? 0 : at === 0 ? 1 : 2;
+        if (score === 9 && words.length > 1 && words.every(function (w) { return key.indexOf(w) >= 0; })) score = 3;
         if (score < best) best = score;
       });
-      if (best < 9) found.push({ id: entry.id, score: best + (state.visible.has(entry.id) ? 0 : 3) });
+      if (best < 9) found.push({ id: entry.id, score: best + (state.visible.has(entry.id) ? 0 : 4) });
     });
     found.sort(function (a, b) {
       return a.score - b.score || name(byId.get(a.id).label).length - name(byId.get(b.id).label).length;
