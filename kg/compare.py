@@ -39,13 +39,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Union
+
+import pyoxigraph as ox
 
 from kg.errors import InputError, UsageError
 from kg.namespaces import PREFIXES, ZF, ZFR
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+#: Where the data is read from: the built Oxigraph store, or an rdflib graph.
+Source = Union["ox.Store", "Graph"]
 
 By = Literal["category", "mechanism"]
 Across = Literal["province", "organ-type"]
@@ -212,9 +217,17 @@ def curie(iri: str) -> str:
     return iri
 
 
-def _sparql(graph: Graph, body: str) -> list[tuple[Any, ...]]:
-    header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-    return [tuple(row) for row in graph.query(header + body)]  # type: ignore[arg-type]
+def _sparql(graph: Source, body: str) -> list[tuple[Any, ...]]:
+    """Rows of rdflib terms (None where unbound), from a pyoxigraph Store or an rdflib Graph."""
+    text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + body
+    if isinstance(graph, ox.Store):
+        from kg.sources import to_rdflib
+
+        solutions = graph.query(text)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = solutions.variables
+        return [tuple(None if row[v] is None else to_rdflib(row[v]) for v in names) for row in solutions]  # type: ignore[arg-type]
+    return [tuple(row) for row in graph.query(text)]  # type: ignore[arg-type]
 
 
 def _text(term: Any) -> str:
@@ -226,7 +239,7 @@ def _natural_key(text: str) -> tuple[Any, ...]:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
 
 
-def _labels(graph: Graph) -> dict[str, dict[str, list[str]]]:
+def _labels(graph: Source) -> dict[str, dict[str, list[str]]]:
     """IRI → language → labels, from rdfs:label and skos:prefLabel (short names separately)."""
     labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     rows = _sparql(
@@ -255,8 +268,12 @@ def _entity_labels(labels: dict[str, dict[str, list[str]]], iri: str) -> tuple[s
     return _pick(found, "zh", local), _pick(found, "en", local)
 
 
-def load(graph: Graph) -> Adoptions:
-    """Read measures, organs, provinces, organ types and the taxonomy from ``graph`` (any backend)."""
+def load(graph: Source) -> Adoptions:
+    """Read measures, organs, provinces, organ types and the taxonomy.
+
+    ``graph`` is a pyoxigraph ``Store`` (``kg.store.open_store()``, the built store) or an
+    rdflib ``Graph`` (``kg.store.open_graph(backend="memory")``); both give the same answers.
+    """
     labels = _labels(graph)
     concepts = _load_taxonomy(graph, labels)
     provinces = _load_provinces(graph)
@@ -266,7 +283,7 @@ def load(graph: Graph) -> Adoptions:
     return Adoptions(concepts, provinces, organ_types, organs, measures)
 
 
-def _load_taxonomy(graph: Graph, labels: dict[str, dict[str, list[str]]]) -> dict[str, Concept]:
+def _load_taxonomy(graph: Source, labels: dict[str, dict[str, list[str]]]) -> dict[str, Concept]:
     rows = _sparql(
         graph,
         f"""SELECT ?c ?broader ?top ?notation WHERE {{
@@ -348,7 +365,7 @@ def _load_taxonomy(graph: Graph, labels: dict[str, dict[str, list[str]]]) -> dic
     return ordered
 
 
-def _load_provinces(graph: Graph) -> list[Entity]:
+def _load_provinces(graph: Source) -> list[Entity]:
     rows = _sparql(
         graph,
         """SELECT ?p ?short ?label ?code WHERE {
@@ -396,7 +413,7 @@ def _load_provinces(graph: Graph) -> list[Entity]:
     return provinces
 
 
-def _load_organ_types(graph: Graph, labels: dict[str, dict[str, list[str]]]) -> list[Entity]:
+def _load_organ_types(graph: Source, labels: dict[str, dict[str, list[str]]]) -> list[Entity]:
     rows = _sparql(graph, "SELECT DISTINCT ?t WHERE { ?t a zf:OrganType }")
     iris = {str(t) for (t,) in rows}
     rank = {iri: i for i, iri in enumerate(ORGAN_TYPE_ORDER)}
@@ -404,7 +421,7 @@ def _load_organ_types(graph: Graph, labels: dict[str, dict[str, list[str]]]) -> 
     return [Entity(iri, *_entity_labels(labels, iri)) for iri in ordered]
 
 
-def _load_organs(graph: Graph, labels: dict[str, dict[str, list[str]]], organ_types: set[str]) -> dict[str, Organ]:
+def _load_organs(graph: Source, labels: dict[str, dict[str, list[str]]], organ_types: set[str]) -> dict[str, Organ]:
     rows = _sparql(
         graph,
         """SELECT DISTINCT ?o ?province ?class WHERE {
@@ -449,7 +466,7 @@ def _load_organs(graph: Graph, labels: dict[str, dict[str, list[str]]], organ_ty
     return organs
 
 
-def _load_measures(graph: Graph, labels: dict[str, dict[str, list[str]]]) -> dict[str, Measure]:
+def _load_measures(graph: Source, labels: dict[str, dict[str, list[str]]]) -> dict[str, Measure]:
     links = _sparql(
         graph,
         """SELECT ?m ?p ?o WHERE {

@@ -24,7 +24,7 @@ from kg import compare
 from kg.cli import app
 from kg.compare import Adoptions
 from kg.errors import InputError, UsageError
-from kg.store import open_graph
+from kg.store import open_graph, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "compare"
@@ -571,7 +571,7 @@ def test_compare_does_not_import_networkx_or_matplotlib_for_tables() -> None:
 
 @pytest.mark.slow
 def test_store_backend_matches_goldens(store_path: Path) -> None:
-    data = compare.load(open_graph(backend="oxigraph", store=store_path))
+    data = compare.load(open_store(store_path))
     for name in REGENERATE.GOLDENS:
         assert REGENERATE.render(name, data) == (GOLDEN / name).read_text(encoding="utf-8"), name
     expl = compare.explain(data, "湖南", "办案内部监督管理")

@@ -22,13 +22,18 @@ OutputOption = Annotated[
 
 
 def _load(backend: str, store: Path | None, include: list[Path] | None) -> Adoptions:
+    """The comparison data from the built store (read-only) or from the sources in memory."""
     from kg.compare import load
     from kg.errors import UsageError
-    from kg.store import open_graph
+    from kg.store import BACKENDS, open_graph, open_store
 
+    if backend not in BACKENDS:
+        raise UsageError(f"unknown --backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     if include and backend != "memory":
         raise UsageError("--include needs --backend memory (the store holds what `kg build --include` put in it)")
-    return load(open_graph(backend=backend, store=store, include=include or []))
+    if backend == "oxigraph":
+        return load(open_store(store))
+    return load(open_graph(backend="memory", include=include or []))
 
 
 def _emit(text: str | bytes, output: Path | None, what: str = "") -> None:
