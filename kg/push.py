@@ -310,7 +310,14 @@ def push(
     started = time.perf_counter()
     with httpx.Client(timeout=limits, verify=verify_tls, follow_redirects=False) as client:
         try:
-            probe = client.head(endpoint, params=params, auth=credentials or httpx.USE_CLIENT_DEFAULT)
+            # Connection: close, because some servers (Oxigraph) send a body after a HEAD
+            # answer, which would corrupt the next response on a reused connection.
+            probe = client.head(
+                endpoint,
+                params=params,
+                headers={"Connection": "close"},
+                auth=credentials or httpx.USE_CLIENT_DEFAULT,
+            )
         except httpx.HTTPError as exc:
             raise _transport_error(exc, endpoint, timeout) from None
         if probe.status_code in (401, 403):

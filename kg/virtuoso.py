@@ -51,6 +51,11 @@ def isql_binary() -> str | None:
     return shutil.which("isql-vt") or shutil.which("isql")
 
 
+def _sql_string(value: str) -> str:
+    """A SQL string literal (quotes doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _ini(db: Path, sql_port: int, http_port: int, max_rows: int, buffers: int) -> str:
     """A complete virtuoso.ini for a private instance (no system paths, loopback only)."""
     # Buffers of 8 kB each: the Debian default (10,000) is too small to load a
@@ -226,11 +231,13 @@ class Virtuoso:
         )
         self._wait_ready(timeout)
         if fresh and self.password != "dba":
+            new = _sql_string(self.password)
             self.sql(
-                f"SET PASSWORD dba {self.password}; "
-                f"UPDATE SYS_USERS SET U_PASSWORD='{self.password}' WHERE U_NAME='dav'; checkpoint;",
+                f"USER_CHANGE_PASSWORD ('dba', 'dba', {new}); "
+                f"UPDATE SYS_USERS SET U_PASSWORD = {new} WHERE U_NAME = 'dav'; checkpoint;",
                 password="dba",
             )
+            self.sql("SELECT 1;")  # the new password works, or this raises
         (self.folder / "instance.json").write_text(json.dumps(self.describe(), indent=1), encoding="utf-8")
         return self
 
@@ -261,7 +268,7 @@ class Virtuoso:
             timeout=timeout,
             check=False,
         )
-        if done.returncode != 0 or "*** Error" in done.stdout:
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
             raise VirtuosoError(f"isql failed: {(done.stdout + done.stderr).strip()[:500]}")
         return done.stdout
 

@@ -6,9 +6,12 @@ Virtuoso lives in :mod:`kg.virtuoso` (benchmarks use it too).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import socket
 import subprocess
 import sysconfig
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +40,13 @@ class OxigraphServer:
     With ``disk_kib`` set, ``folder`` is first covered by a tmpfs of that size
     inside a private mount namespace (``unshare``): the server sees a small,
     real filesystem that runs out of space, and nothing outside it changes —
-    the mount vanishes with the process.
+    the mount vanishes with the process. ``read_only`` serves an existing
+    store without accepting writes.
     """
 
     folder: Path
     disk_kib: int | None = None
+    read_only: bool = False
     port: int = 0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     log: Path | None = None
@@ -63,7 +68,8 @@ class OxigraphServer:
         return self.base_url + "/store"
 
     def _commands(self, binary: str) -> list[list[str]]:
-        serve = [binary, "serve", "-l", str(self.folder), "-b", f"127.0.0.1:{self.port}"]
+        mode = "serve-read-only" if self.read_only else "serve"
+        serve = [binary, mode, "-l", str(self.folder), "-b", f"127.0.0.1:{self.port}"]
         if self.disk_kib is None:
             return [serve]
         mount = f"mount -t tmpfs -o size={self.disk_kib}k tmpfs {self.folder} && exec " + " ".join(serve)
@@ -122,3 +128,47 @@ class OxigraphServer:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+class SilentServer:
+    """A TCP listener that accepts connections and never answers: a server that hangs."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = int(self.sock.getsockname()[1])
+        self.accepted: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/store"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)  # held open, never read, never answered
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+def store_fingerprint(path: Path) -> tuple[int, str]:
+    """The triple count of a built store and a SHA-256 over all its files (names and bytes)."""
+    from kg.store import open_store
+
+    digest = hashlib.sha256()
+    for file in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+        digest.update(file.relative_to(path).as_posix().encode())
+        digest.update(file.read_bytes())
+    store = open_store(Path(path))
+    count = len(store)
+    del store
+    return count, digest.hexdigest()
