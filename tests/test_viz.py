@@ -302,6 +302,12 @@ def test_node_limit_keeps_the_anchors_and_says_what_was_left_out(seed_store: ox.
     assert all(s in kept and t in kept for s, t in edges_kept)
 
 
+def test_focus_node_survives_the_node_limit(seed_store: ox.Store) -> None:
+    figure = sorted(iris(seed_store, "SELECT ?f WHERE { ?f a zf:Figure }"))[0]  # figures are left out first
+    view = explore(seed_store, focus=[figure], depth=3, max_nodes=5)
+    assert len(view.nodes) == 5 and figure in {n.iri for n in view.nodes}
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -333,3 +333,31 @@ def test_large_view_says_what_was_left_out(browser: Browser, seed_store: ox.Stor
     notice = opened.page.inner_text("#notice")
     assert f"showing 30 of the {view.selected}" in notice and "--province" in notice
     opened.assert_clean()
+
+
+def test_notebook_display_runs_in_a_sandboxed_frame(browser: Browser, seed_store: ox.Store, tmp_path: Path) -> None:
+    """What Jupyter shows for a GraphView: the page in an iframe's srcdoc, scripts allowed, nothing else."""
+    view = explore(seed_store, provinces=["Guangxi"])
+    host = tmp_path / "notebook.html"
+    host.write_text("<!DOCTYPE html><meta charset=utf-8><body>" + view._repr_html_(), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    requests: list[str] = []
+    url = host.resolve().as_uri()
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def route(route: Route) -> None:
+        if route.request.url == url:
+            route.continue_()
+        else:
+            requests.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.goto(url)
+    frame = page.frame_locator("iframe")
+    frame.locator("body[data-ready=true]").wait_for(state="attached", timeout=180_000)
+    drawn = page.frames[1].evaluate("() => kgExplorer.nodeView.length")
+    assert drawn == len(view.nodes)
+    assert errors == [] and requests == []

@@ -186,9 +186,10 @@ def _template(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
-def _inline_script(code: str) -> str:
-    if re.search(r"</script|<!--", code, re.IGNORECASE):
-        raise InputError("an inlined script contains '</script' or '<!--' and would break the page")
+def _inline(code: str, element: str) -> str:
+    """Code to put inside a <script> or <style> element: it must not be able to end it early."""
+    if re.search(rf"</{element}|<!--", code, re.IGNORECASE):
+        raise InputError(f"an inlined {element} contains '</{element}' or '<!--' and would break the page")
     return code
 
 
@@ -204,8 +205,8 @@ def render_html(view: GraphView, lang: Lang = "zh") -> str:
 
 def _render_html(view: GraphView, lang: Lang) -> str:
     vis_js, vis_css = vis_assets()
-    app_js = _inline_script(_template("explorer.js"))
-    vis_js = _inline_script(vis_js)
+    app_js = _inline(_template("explorer.js"), "script")
+    vis_js = _inline(vis_js, "script")
     data = script_json(payload(view, lang))
     # Only these two scripts may run; no request may leave the page (default-src 'none').
     csp = (
@@ -219,8 +220,8 @@ def _render_html(view: GraphView, lang: Lang) -> str:
         "LANG": "zh-Hans" if lang == "zh" else "en",
         "CSP": html.escape(csp, quote=False),  # inside a double-quoted attribute; the policy has no "
         "TITLE": html.escape(title, quote=False),
-        "VIS_CSS": vis_css.replace("</", "<\\/"),
-        "CSS": _template("explorer.css"),
+        "VIS_CSS": _inline(vis_css, "style"),
+        "CSS": _inline(_template("explorer.css"), "style"),
         "DATA": data,
         "VIS_JS": vis_js,
         "APP_JS": app_js,

@@ -230,6 +230,7 @@ def select(catalog: Catalog, filters: Filters | None = None, max_nodes: int | No
     if max_nodes is not None and max_nodes < 1:
         raise UsageError("--max-nodes must be 1 or more")
     chosen = set(catalog.nodes)
+    pinned: set[str] = set()  # the focus nodes: never left out by the node limit
     described: list[dict[str, Any]] = []
     if filters.provinces:
         found = [resolve(catalog, name, ("province",), "province") for name in filters.provinces]
@@ -246,11 +247,12 @@ def select(catalog: Catalog, filters: Filters | None = None, max_nodes: int | No
     if filters.focus:
         found = [resolve(catalog, name, None, "node") for name in filters.focus]
         chosen &= focus_selection(catalog, {n.iri for n in found}, filters.depth)
+        pinned = {n.iri for n in found}
         described.append({"key": "focus", "values": [n.label for n in found], "depth": filters.depth})
     selected = len(chosen)
     left_out: dict[str, int] = {}
     if max_nodes is not None and selected > max_nodes:
-        chosen, left_out = _limit(catalog, chosen, max_nodes)
+        chosen, left_out = _limit(catalog, chosen, max_nodes, pinned)
     nodes = [catalog.nodes[iri] for iri in sorted(chosen)]
     edges = [e for e in catalog.edges if e.source in chosen and e.target in chosen]
     return GraphView(catalog, nodes, edges, selected, max_nodes, left_out, described)
@@ -263,13 +265,14 @@ def _class_label(catalog: Catalog, cls: str) -> dict[str, str]:
     return catalog.label(cls)
 
 
-def _limit(catalog: Catalog, chosen: set[str], max_nodes: int) -> tuple[set[str], dict[str, int]]:
+def _limit(catalog: Catalog, chosen: set[str], max_nodes: int, pinned: set[str]) -> tuple[set[str], dict[str, int]]:
+    """Keep the focus nodes, then by kind (KEEP_ORDER), then the best-connected first."""
     rank = {key: i for i, key in enumerate(KEEP_ORDER)}
 
-    def priority(iri: str) -> tuple[int, int, str]:
+    def priority(iri: str) -> tuple[bool, int, int, str]:
         node = catalog.nodes[iri]
         degree = len(catalog.neighbours.get(iri, set()) & chosen)
-        return rank.get(node.kind, len(rank)), -degree, iri
+        return iri not in pinned, rank.get(node.kind, len(rank)), -degree, iri
 
     ordered = sorted(chosen, key=priority)
     kept = set(ordered[:max_nodes])
