@@ -1,0 +1,209 @@
+"""``kg query``, ``kg queries``, ``kg prefixes``: SPARQL on the graph from the command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli import app
+from kg.cli.common import BackendOption, IncludeOption, StoreOption, reported
+
+QueryArgument = Annotated[
+    str | None,
+    typer.Argument(
+        help="The query text, or - to read it from standard input. Or use --file / --name.", show_default=False
+    ),
+]
+
+
+@app.command("query")
+def query_command(
+    query: QueryArgument = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from this file.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Run a shipped query (`kg queries` lists them).")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="Bind a variable: NAME=VALUE (repeatable). VALUE is a plain string (湖南), or an RDF term as in "
+            "Turtle: '\"湖南\"@zh', zfr:province-hunan, '<https://…>', 12, 84.73, true.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-F",
+            help="table, csv, tsv, json, md for solutions; turtle, nt, jsonld for CONSTRUCT/DESCRIBE (table means turtle there).",
+        ),
+    ] = "table",
+    backend: BackendOption = "oxigraph",
+    store: StoreOption = None,
+    include: IncludeOption = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="Run the query on this remote SPARQL 1.1 endpoint URL instead.")
+    ] = None,
+    default_graph: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--default-graph", help="With --endpoint: the graph IRI to query (default-graph-uri; repeatable)."
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit).", min=0)
+    ] = 30.0,
+    allow_service: Annotated[
+        bool, typer.Option("--allow-service", help="Allow SERVICE calls to other endpoints (network access).")
+    ] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the result to this file.")] = None,
+    max_width: Annotated[
+        int | None,
+        typer.Option(
+            "--max-width", help="Fit the table in this many columns (default: the terminal's width; 0: no limit)."
+        ),
+    ] = None,
+    expect_empty: Annotated[
+        bool, typer.Option("--expect-empty", help="Exit 1 when the query finds anything (for the check-… queries).")
+    ] = False,
+) -> None:
+    """Run a SPARQL query (read-only) on the graph and print its result.
+
+    Exit codes: 0 ok; 1 --expect-empty and rows were found; 2 a malformed or refused query
+    (updates, SERVICE without --allow-service), a timeout, or an unreachable endpoint.
+    """
+    from kg.errors import EXIT_VALIDATION, UsageError
+    from kg.query import Session
+    from kg.sparql.formats import normalise_format
+    from kg.sparql.terms import parse_param
+
+    with reported():
+        sources = [s for s in (query is not None, file is not None, name is not None) if s]
+        if len(sources) != 1:
+            raise UsageError("give the query one way: as text (or - for standard input), with --file, or with --name")
+        session = Session(
+            backend=backend,
+            store=store,
+            include=include or [],
+            endpoint=endpoint,
+            timeout=timeout or None,
+            allow_service=allow_service,
+            default_graphs=default_graph or [],
+        )
+        bindings = dict(parse_param(spec, session.prefixes) for spec in param or [])
+        if name is not None:
+            result = session.run(name, bindings)
+        else:
+            text = _read_query(query, file)
+            result = session.query(text, bindings)
+        normalise_format(fmt, result)  # a usage error before anything is written
+        width = max_width if max_width is not None else _terminal_width(output)
+        rendered = result.serialize(fmt, max_width=width or None)
+        if output is not None:
+            from kg.serialize import write_atomic
+
+            write_atomic(output, rendered)
+        else:
+            typer.echo(rendered, nl=False)
+    if expect_empty and len(result) and (result.form != "ASK" or result.boolean):
+        typer.echo(f"found {len(result)} result(s) where none were expected", err=True)
+        raise typer.Exit(EXIT_VALIDATION)
+
+
+def _read_query(query: str | None, file: Path | None) -> str:
+    from kg.errors import InputError
+
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read the query file {file}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"the query file {file} is not UTF-8 text") from None
+    assert query is not None
+    if query == "-":
+        return sys.stdin.read()
+    return query
+
+
+def _terminal_width(output: Path | None) -> int | None:
+    """The terminal's width when printing to one; no limit for files and pipes."""
+    if output is not None or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+@app.command("queries")
+def queries_command(
+    name: Annotated[str | None, typer.Argument(help="Print this shipped query's text.", show_default=False)] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the questions: en or zh.")] = "en",
+    fmt: Annotated[str, typer.Option("--format", "-F", help="table or json.")] = "table",
+) -> None:
+    """List the shipped queries and the question each answers (or print one query)."""
+    import json
+
+    from kg.errors import UsageError
+    from kg.query import shipped_queries, shipped_query
+    from kg.sparql.width import pad
+
+    with reported():
+        if lang not in ("en", "zh"):
+            raise UsageError(f"unknown language {lang!r}: choose en or zh")
+        if fmt not in ("table", "json"):
+            raise UsageError(f"unknown format {fmt!r}: choose table or json")
+        if name is not None:
+            typer.echo(shipped_query(name).text, nl=False)
+            return
+        catalogue = shipped_queries()
+    if fmt == "json":
+        items = [
+            {
+                "name": q.name,
+                "competency_question": q.competency,
+                "question": q.question,
+                "question_zh": q.question_zh,
+                "params": q.params,
+                "check": q.is_check,
+            }
+            for q in catalogue
+        ]
+        typer.echo(json.dumps(items, ensure_ascii=False, indent=1))
+        return
+    width = max(len(q.name) for q in catalogue)
+    for q in catalogue:
+        tag = f"CQ{q.competency:<2}" if q.competency else "    "
+        question = q.question_zh if lang == "zh" and q.question_zh else q.question
+        typer.echo(f"{pad(q.name, width)}  {tag}  {question}")
+        for param_name, help_text in q.params.items():
+            typer.echo(f"{' ' * (width + 8)}--param {param_name}=…  {help_text}")
+    typer.echo(f"\n{len(catalogue)} queries; run one with `kg query --name NAME`, print it with `kg queries NAME`.")
+
+
+@app.command("prefixes")
+def prefixes_command(
+    fmt: Annotated[
+        str, typer.Option("--format", "-F", help="table, sparql (PREFIX lines) or turtle (@prefix lines).")
+    ] = "table",
+) -> None:
+    """List the prefixes every query may use without declaring them."""
+    from kg.errors import UsageError
+    from kg.namespaces import PREFIXES
+
+    with reported():
+        if fmt not in ("table", "sparql", "turtle"):
+            raise UsageError(f"unknown format {fmt!r}: choose table, sparql or turtle")
+    width = max(len(p) for p in PREFIXES) + 1
+    for prefix, iri in PREFIXES.items():
+        if fmt == "sparql":
+            typer.echo(f"PREFIX {prefix + ':':<{width}} <{iri}>")
+        elif fmt == "turtle":
+            typer.echo(f"@prefix {prefix + ':':<{width}} <{iri}> .")
+        else:
+            typer.echo(f"{prefix + ':':<{width}}  {iri}")

@@ -1,0 +1,395 @@
+"""Querying the graph with SPARQL, from Python and for ``kg query``.
+
+In a notebook::
+
+    from kg.query import connect
+    kg = connect()                                        # the built store at dist/store
+    kg.run("province-measures", province="湖南").to_dataframe()
+    kg.query("SELECT ?o WHERE { ?o a zf:PeoplesCourt }").records()
+
+Queries are read-only and safe by default: an update is refused, ``SERVICE``
+is refused unless ``allow_service=True``, parameters are bound as RDF terms
+(never pasted into the query text), and every query has a time limit.
+Common prefixes (``kg prefixes``) are predeclared.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, UsageError
+from kg.namespaces import PREFIXES
+from kg.paths import queries_dir
+from kg.sparql import lexer
+from kg.sparql.results import GRAPH_FORMS, QueryResult
+from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
+from kg.sparql.worker import run_limited
+
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_TIMEOUT",
+    "QueryResult",
+    "Session",
+    "ShippedQuery",
+    "connect",
+    "run_query",
+    "shipped_queries",
+    "shipped_query",
+    "term",
+]
+
+#: Seconds a query may run before it is stopped (``--timeout``; 0 or None: no limit).
+DEFAULT_TIMEOUT = 30.0
+BACKENDS = ("oxigraph", "memory")
+
+
+# ---------------------------------------------------------------------------
+# The shipped queries
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShippedQuery:
+    """A named query in ``kg/queries/``; its leading ``#`` comments say what it answers.
+
+    Header lines: the question (English), the question in Chinese, then optionally
+    ``# competency question: N`` and ``# param NAME: what it binds; when unbound …``.
+    """
+
+    name: str
+    path: Path
+    question: str
+    question_zh: str
+    competency: int | None
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @property
+    def is_check(self) -> bool:
+        """A data check: its answer must be empty."""
+        return self.name.startswith("check-")
+
+
+_PARAM_LINE = re.compile(r"^#\s*param\s+\??([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$")
+_CQ_LINE = re.compile(r"^#\s*competency question\s*:?\s*(\d+)", re.IGNORECASE)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _read_header(path: Path) -> ShippedQuery:
+    question = question_zh = ""
+    competency: int | None = None
+    params: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        if match := _PARAM_LINE.match(line):
+            params[match.group(1)] = match.group(2).strip()
+        elif match := _CQ_LINE.match(line):
+            competency = int(match.group(1))
+        else:
+            body = line.lstrip("#").strip()
+            if not body:
+                continue
+            if _CJK.search(body) and not question_zh and question:
+                question_zh = body
+            elif not question:
+                question = body
+    return ShippedQuery(path.stem, path, question, question_zh, competency, params)
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> dict[str, ShippedQuery]:
+    return {path.stem: _read_header(path) for path in sorted(queries_dir().glob("*.rq"))}
+
+
+def shipped_queries() -> list[ShippedQuery]:
+    """Every shipped query: competency questions in their order, then the rest by name."""
+    return sorted(_catalogue().values(), key=lambda q: (q.competency is None, q.competency or 0, q.name))
+
+
+def shipped_query(name: str) -> ShippedQuery:
+    catalogue = _catalogue()
+    if name.endswith(".rq"):
+        name = name[:-3]
+    if name not in catalogue:
+        close = difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UsageError(f"no shipped query named {name!r}{hint}; `kg queries` lists them")
+    return catalogue[name]
+
+
+# ---------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------
+
+ParamValue = Any  # a pyoxigraph or rdflib term, str, int, float, Decimal, bool or date
+
+
+def term(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Term:
+    """A term from Turtle-like text, as ``--param`` reads it: ``term('"湖南"@zh')``, ``term("zfr:province-hunan")``."""
+    return param_term(text, prefixes)
+
+
+def to_term(value: ParamValue) -> Term:
+    """A Python value as the RDF term a parameter binds; a str is a plain string literal."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.Triple)):
+        return value
+    if isinstance(value, ox.BlankNode):
+        raise UsageError("a blank node cannot be a parameter value")
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(xsd + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(xsd + "integer"))
+    if isinstance(value, Decimal):
+        return ox.Literal(format(value, "f"), datatype=ox.NamedNode(xsd + "decimal"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(xsd + "double"))
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(xsd + "date"))
+    if isinstance(value, str):
+        if type(value).__module__.startswith("rdflib"):
+            converted = from_rdflib(value)
+            if converted is not None and not isinstance(converted, ox.BlankNode):
+                return converted
+        return ox.Literal(value)
+    raise UsageError(f"cannot bind a parameter to {value!r} ({type(value).__name__})")
+
+
+def _bindings(params: Mapping[str, ParamValue] | None, text: str) -> dict[str, Term]:
+    if not params:
+        return {}
+    used = {tok.text[1:] for tok in lexer.tokens(text) if tok.kind == "var"}
+    bound: dict[str, Term] = {}
+    for raw_name, value in params.items():
+        name = raw_name.lstrip("?$")
+        if name not in used:
+            known = ", ".join(f"?{v}" for v in sorted(used)) or "none"
+            raise UsageError(f"the query has no variable ?{name} to bind (its variables: {known})")
+        bound[name] = to_term(value)
+    return bound
+
+
+# ---------------------------------------------------------------------------
+# Running queries
+# ---------------------------------------------------------------------------
+
+
+class Session:
+    """An open graph to query: the built Oxigraph store, an in-memory load, or a remote endpoint.
+
+    ``timeout`` (seconds) limits every query; ``allow_service`` permits SERVICE calls.
+    """
+
+    def __init__(
+        self,
+        backend: str = "oxigraph",
+        store: Path | str | None = None,
+        include: Iterable[Path] = (),
+        endpoint: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        allow_service: bool = False,
+        default_graphs: Iterable[str] = (),
+        graph: Any = None,
+    ) -> None:
+        if endpoint is None and backend not in BACKENDS:
+            raise UsageError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        self.backend = "endpoint" if endpoint else backend
+        self.store = Path(store) if store else None
+        self.include = [Path(p) for p in include]
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.allow_service = allow_service
+        self.default_graphs = list(default_graphs)
+        self._graph = graph
+        if self.backend == "oxigraph":
+            _require_store(self.store)
+
+    # The rdflib graph of the memory backend, loaded once on first use.
+    @property
+    def graph(self) -> Any:
+        if self.backend != "memory":
+            raise UsageError("only the memory backend holds an rdflib graph")
+        if self._graph is None:
+            from kg.sources import load_sources, source_files
+
+            self._graph = load_sources(source_files(self.include)).graph
+        return self._graph
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return dict(PREFIXES)
+
+    def query(
+        self,
+        text: str,
+        params: Mapping[str, ParamValue] | None = None,
+        *,
+        timeout: float | str | None = "session",
+        allow_service: bool | None = None,
+        **more_params: ParamValue,
+    ) -> QueryResult:
+        """Check ``text`` (read-only, no SERVICE unless allowed), bind ``params`` and run it."""
+        from kg.sparql.check import check_query
+
+        allow = self.allow_service if allow_service is None else allow_service
+        checked = check_query(text, self.prefixes, allow_service=allow)
+        if checked.from_graphs and self.backend == "memory":
+            raise QueryError(
+                "FROM / FROM NAMED: the memory backend holds one graph and never loads remote graphs; "
+                "drop the dataset clause or use --backend oxigraph"
+            )
+        return self._execute(text, checked.form, {**(params or {}), **more_params}, timeout, allow)
+
+    def run(
+        self,
+        name: str,
+        params: Mapping[str, ParamValue] | None = None,
+        *,
+        timeout: float | str | None = "session",
+        **more_params: ParamValue,
+    ) -> QueryResult:
+        """Run a shipped query by name (``kg queries`` lists them)."""
+        shipped = shipped_query(name)
+        text = shipped.text
+        # Shipped queries are checked by the test suite (read-only, no SERVICE), so the
+        # rdflib parse is skipped here: it is what makes a cold `kg query --name` fast.
+        form = lexer.query_form(text) or "SELECT"
+        return self._execute(text, form, {**(params or {}), **more_params}, timeout, False)
+
+    def df(self, query_or_name: str, params: Mapping[str, ParamValue] | None = None, **more_params: ParamValue) -> Any:
+        """A DataFrame of a shipped query (by name) or of a query text."""
+        if query_or_name.strip() in _catalogue():
+            return self.run(query_or_name.strip(), params, **more_params).to_dataframe()
+        return self.query(query_or_name, params, **more_params).to_dataframe()
+
+    def _execute(
+        self, text: str, form: str, params: Mapping[str, ParamValue], timeout: float | str | None, allow: bool
+    ) -> QueryResult:
+        limit = self.timeout if timeout == "session" else timeout
+        assert not isinstance(limit, str)
+        bindings = _bindings(params, text)
+        started = time.perf_counter()
+        if self.backend == "memory":
+            graph = self.graph
+            result = run_limited(_run_rdflib, (graph, text, self.prefixes, bindings), limit, block_network=not allow)
+        elif self.backend == "oxigraph":
+            bound = lexer.inject_values(text, {k: sparql_text(v) for k, v in bindings.items()})
+            result = run_limited(_run_oxigraph, (self.store, bound, self.prefixes, form), limit)
+        else:
+            result = self._run_endpoint(text, form, bindings, limit)
+        result.seconds = time.perf_counter() - started
+        result.prefixes = {**self.prefixes, **_absolute(lexer.declared_prefixes(text))}
+        return result
+
+    def _run_endpoint(self, text: str, form: str, bindings: Mapping[str, Term], limit: float | None) -> QueryResult:
+        from kg.endpoint import SparqlEndpoint
+
+        assert self.endpoint is not None
+        declared = lexer.declared_prefixes(text)
+        # A remote server knows none of our prefixes: declare the ones the query did not.
+        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in self.prefixes.items() if p not in declared)
+        bound = lexer.inject_values(prologue + text, {k: sparql_text(v) for k, v in bindings.items()})
+        client = SparqlEndpoint(self.endpoint, timeout=limit, default_graphs=self.default_graphs)
+        return client.query(bound, form)
+
+    def close(self) -> None:
+        self._graph = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _absolute(prefixes: Mapping[str, str]) -> dict[str, str]:
+    return {p: iri for p, iri in prefixes.items() if ":" in iri}
+
+
+def _require_store(store: Path | None) -> None:
+    from kg.paths import default_store_path
+
+    path = store or default_store_path()
+    if not (path / "CURRENT").is_file():
+        from kg.errors import InputError
+
+        raise InputError(f"no graph store at {path}: run `kg build` first (or pass --store PATH, or --backend memory)")
+
+
+def _run_oxigraph(store_path: Path | None, text: str, prefixes: Mapping[str, str], form: str) -> QueryResult:
+    from kg.store import open_store
+
+    store = open_store(store_path)
+    try:
+        answer = store.query(text, prefixes=dict(prefixes))
+    except SyntaxError as exc:
+        raise QueryError(f"Oxigraph cannot parse the query: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"the query failed: {exc}") from None
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(solution[i] for i in range(len(variables))) for solution in answer]
+        return QueryResult(form="SELECT", variables=variables, rows=rows)
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(form="ASK", boolean=bool(answer))
+    return QueryResult(form=form if form in GRAPH_FORMS else "CONSTRUCT", triples=list(answer))
+
+
+def _run_rdflib(graph: Any, text: str, prefixes: Mapping[str, str], bindings: Mapping[str, Term]) -> QueryResult:
+    import rdflib.plugins.sparql as rdflib_sparql
+    from rdflib import Variable
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph over the network
+    init = {Variable(name): to_rdflib(value) for name, value in bindings.items()}
+    answer = graph.query(text, initNs=dict(prefixes), initBindings=init)
+    if answer.type == "SELECT":
+        variables = [str(v) for v in answer.vars or []]
+        rows = [tuple(from_rdflib(value) for value in row) for row in answer]
+        return QueryResult(form="SELECT", variables=variables, rows=rows)  # type: ignore[arg-type]
+    if answer.type == "ASK":
+        return QueryResult(form="ASK", boolean=bool(answer.askAnswer))
+    triples = [
+        ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o))  # type: ignore[arg-type]
+        for s, p, o in answer.graph or []
+    ]
+    return QueryResult(form=answer.type, triples=triples)
+
+
+def connect(
+    backend: str = "oxigraph",
+    store: Path | str | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    **options: Any,
+) -> Session:
+    """Open the graph for querying: ``connect()`` (built store), ``connect("memory")``, ``connect(endpoint=URL)``."""
+    return Session(backend=backend, store=store, endpoint=endpoint, timeout=timeout, **options)
+
+
+def run_query(
+    text: str,
+    params: Mapping[str, ParamValue] | None = None,
+    backend: str = "oxigraph",
+    store: Path | str | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_service: bool = False,
+) -> QueryResult:
+    """One query, one answer: ``run_query("SELECT …", {"province": "湖南"})``."""
+    session = Session(backend=backend, store=store, endpoint=endpoint, timeout=timeout, allow_service=allow_service)
+    return session.query(text, params)

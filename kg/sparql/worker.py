@@ -1,0 +1,125 @@
+"""Run a query with a hard time limit.
+
+Neither pyoxigraph nor rdflib can interrupt a running query, so the query runs
+in a child process that is killed when the time is up. On Linux the child is
+forked: it starts at once and shares the parent's loaded graph. Where fork is
+not available the query runs in a thread, which cannot be stopped: the caller
+gets QueryTimeout on time, but the thread runs on until its query ends.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from kg.errors import KGError, QueryError, QueryTimeout
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    import multiprocessing
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_limited(func: Callable[..., T], args: tuple[Any, ...], timeout: float | None, block_network: bool = False) -> T:
+    """``func(*args)`` stopped after ``timeout`` seconds (None or 0: no limit, run here)."""
+    if not timeout or timeout <= 0:
+        return func(*args)
+    if can_fork():
+        return _in_child(func, args, timeout, block_network)
+    return _in_thread(func, args, timeout)
+
+
+def _stopped(timeout: float) -> QueryTimeout:
+    return QueryTimeout(
+        f"the query was stopped after {timeout:g} s (raise the limit with --timeout SECONDS, 0 for none)"
+    )
+
+
+def _child_main(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], block_network: bool) -> None:
+    if block_network:
+        sys.addaudithook(_refuse_network)
+    try:
+        outcome: tuple[str, Any] = ("ok", func(*args))
+    except KGError as exc:
+        outcome = ("kgerror", (type(exc).__name__, str(exc), exc.exit_code))
+    except Exception as exc:
+        outcome = ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        conn.send(outcome)
+    except Exception as exc:  # an unpicklable result
+        conn.send(("error", f"cannot return the result: {exc}"))
+    conn.close()
+
+
+def _refuse_network(event: str, args: tuple[Any, ...]) -> None:
+    # Defence in depth for rdflib, which would fetch a SERVICE or FROM graph itself.
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        raise PermissionError("network access refused: pass --allow-service to allow it")
+
+
+def _in_child(func: Callable[..., T], args: tuple[Any, ...], timeout: float, block_network: bool) -> T:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child_main, args=(sender, func, args, block_network), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise _stopped(timeout)
+        try:
+            kind, payload = receiver.recv()
+        except EOFError:
+            process.join(1)
+            raise QueryError(f"the query process ended without an answer (exit code {process.exitcode})") from None
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+    if kind == "ok":
+        return payload  # type: ignore[no-any-return]
+    if kind == "kgerror":
+        raise _rebuild(*payload)
+    raise QueryError(str(payload))
+
+
+def _rebuild(name: str, message: str, exit_code: int) -> KGError:
+    """The child's KGError again, as its own class where it can be made from a message."""
+    import kg.errors as errors
+
+    cls = getattr(errors, name, None)
+    if isinstance(cls, type) and issubclass(cls, KGError):
+        try:
+            exc = cls(message)
+        except TypeError:
+            exc = QueryError(message)
+    else:
+        exc = QueryError(message)
+    exc.exit_code = exit_code
+    return exc
+
+
+def _in_thread(func: Callable[..., T], args: tuple[Any, ...], timeout: float) -> T:
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = func(*args)
+        except BaseException as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise _stopped(timeout)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
