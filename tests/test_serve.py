@@ -473,6 +473,27 @@ def test_another_iri_base_for_a_deployment(markup_build: BuildResult) -> None:
         assert httpx.get(url + "/id/province-hunan").status_code == 404
 
 
+def test_behind_a_proxy_under_a_sub_path(store_path: Path) -> None:
+    with serving(store_path, ["--root-path", "/kg"]) as url:
+        for path in ("/kg/id/province-hunan", "/id/province-hunan"):  # prefix kept, or stripped by the proxy
+            page = httpx.get(url + path, headers={"Accept": "text/html"})
+            assert page.status_code == 200, path
+            assert 'href="/kg/id/organ-hunan-plac"' in page.text
+            assert 'href="/kg/static/style.css"' in page.text
+        assert httpx.get(url + "/kg/static/style.css").status_code == 200
+        assert httpx.get(url + "/kg/sparql", params={"query": "ASK {}"}).json() == {"head": {}, "boolean": True}
+
+
+def test_kg_serve_without_a_store_says_so(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--store", str(tmp_path / "missing"), "--port", "1"])
+    assert result.exit_code == 2
+    assert "no graph store" in result.output and "kg build" in result.output
+
+
 # ---------------------------------------------------------------------------
 # Explorer pages
 # ---------------------------------------------------------------------------

@@ -109,3 +109,9 @@ def test_sparqlwrapper_construct_in_rdfxml_and_turtle(endpoint: str, store_path:
     turtle = Graph().parse(data=client.query().convert(), format="turtle")  # type: ignore[arg-type]
     assert isomorphic(turtle, local)
     assert (URIRef(ZFR + "province-hunan"), None, None) in turtle
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_kg_query_with_an_endpoint_gets_the_local_answer(endpoint: str, store_path: Path, name: str) -> None:
+    remote = connect(endpoint=endpoint, timeout=30).run(name)
+    assert canonical(remote.rows) == local_answer(store_path, name)

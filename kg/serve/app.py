@@ -54,6 +54,27 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class PrefixedPaths:
+    """Behind a proxy under a sub-path (``--root-path /kg``): answer ``/kg/x`` as well as the stripped ``/x``.
+
+    Some proxies strip the prefix before forwarding, others pass the path as it came.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        root = scope.get("root_path", "").rstrip("/")
+        path = scope.get("path", "")
+        if scope["type"] == "http" and root and (path == root or path.startswith(root + "/")):
+            scope = dict(scope)
+            scope["path"] = path[len(root) :] or "/"
+            raw = scope.get("raw_path")
+            if isinstance(raw, bytes) and raw.startswith(root.encode()):
+                scope["raw_path"] = raw[len(root) :] or b"/"
+        await self.app(scope, receive, send)
+
+
 def _wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept and not request.url.path.startswith("/sparql")
@@ -96,6 +117,7 @@ def create_app(settings: ServeSettings | None = None, warm_up: bool = True) -> S
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
     middleware = [
+        Middleware(PrefixedPaths),
         Middleware(SecurityHeaders),
         Middleware(
             CORSMiddleware,

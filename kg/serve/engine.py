@@ -27,6 +27,8 @@ from kg.sparql.results import GRAPH_FORMS, QueryResult
 
 #: The message ``run_limited`` gives when the child died (killed by the memory limit, or crashed).
 _CHILD_DIED = "the query process ended without an answer"
+#: How many query texts that passed the checks are remembered.
+CHECKED_CACHE_SIZE = 512
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
 
 
@@ -70,6 +72,8 @@ class QueryEngine:
         self.limits = limits
         self.prefixes = dict(prefixes)
         self._slots = threading.BoundedSemaphore(max(1, limits.concurrent))
+        self._checked: dict[str, str] = {}
+        self._checked_lock = threading.Lock()
         self._child_store = open_store(store_path)
 
     def warm_up(self) -> None:
@@ -93,7 +97,8 @@ class QueryEngine:
         if not self._slots.acquire(timeout=limits.timeout or None):
             raise ServerBusy(f"the server is busy: {limits.concurrent} queries are running; retry shortly")
         try:
-            args = (self._child_store, text, self.prefixes, limits.max_rows, limits.memory_mb)
+            checked_form = self._checked.get(text)
+            args = (self._child_store, text, self.prefixes, limits.max_rows, limits.memory_mb, checked_form)
             try:
                 kind, payload = run_limited(_answer, args, limits.timeout or None)
             except QueryTimeout:
@@ -120,13 +125,28 @@ class QueryEngine:
             message, line, column = payload
             raise QuerySyntaxError(message, line, column)
         result, truncated = payload
+        self._remember(text, result.form)
         return Answer(result=result, truncated=truncated, limit=limits.max_rows)
+
+    def _remember(self, text: str, form: str) -> None:
+        """A text that passed the checks once passes them again: skip rdflib's parse (tens of ms) next time."""
+        with self._checked_lock:
+            self._checked[text] = form
+            while len(self._checked) > CHECKED_CACHE_SIZE:
+                self._checked.pop(next(iter(self._checked)))
 
 
 # --- in the child process -------------------------------------------------------------
 
 
-def _answer(store: ox.Store, text: str, prefixes: Mapping[str, str], max_rows: int, memory_mb: int) -> tuple[str, Any]:
+def _answer(
+    store: ox.Store,
+    text: str,
+    prefixes: Mapping[str, str],
+    max_rows: int,
+    memory_mb: int,
+    checked_form: str | None = None,
+) -> tuple[str, Any]:
     """Check and run one query (in the forked child); at most ``max_rows`` rows or triples come back.
 
     Refusals come back as values, not exceptions, so that their kind survives the trip to the parent.
@@ -135,7 +155,7 @@ def _answer(store: ox.Store, text: str, prefixes: Mapping[str, str], max_rows: i
 
     _limit_memory(memory_mb)
     try:
-        form = _check(text, prefixes)
+        form = checked_form or _check(text, prefixes)
         answer = _evaluate(store, text, prefixes)
     except UpdateRefused:
         return "update", _first_word(text) or "an update"

@@ -9,8 +9,6 @@ responses say ``Vary: Accept`` and list the alternates in a ``Link`` header.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -53,19 +51,16 @@ def _node(site: Site, request: Request, route: str, local: str) -> tuple[ox.Name
     return None, None
 
 
-def _alternates(site: Site, request: Request) -> list[tuple[str, str, str]]:
-    base = request.url.path
-    others = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
-    links = []
-    for fmt in GRAPH_FORMATS:
-        query = urlencode([*others, ("format", fmt.name)])
-        links.append((fmt.name, fmt.media_type, f"{base}?{query}"))
-    return links
+def _alternates(site: Site, request: Request, node: ox.NamedNode) -> list[tuple[str, str, str]]:
+    """The node's other representations, as links to this server."""
+    page = site.linker(request).href(node)
+    joiner = "&" if "?" in page else "?"
+    return [(fmt.name, fmt.media_type, f"{page}{joiner}format={fmt.name}") for fmt in GRAPH_FORMATS]
 
 
 def describe(request: Request, site: Site, node: ox.NamedNode, fmt: Format) -> Response:
     """One IRI's page: HTML, or its concise bounded description plus the triples pointing at it."""
-    alternates = _alternates(site, request)
+    alternates = _alternates(site, request, node)
     link_header = ", ".join(f'<{href}>; rel="alternate"; type="{media}"' for _n, media, href in alternates)
     headers = {"Vary": "Accept", "Link": link_header}
     if fmt is not HTML:

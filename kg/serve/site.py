@@ -133,15 +133,9 @@ class Site:
     def adoptions(self) -> Any:
         """kg compare's reading of the graph (measures, organs, taxonomy), built once."""
         if self._adoptions is None:
-            from oxrdflib import OxigraphStore
-            from rdflib import Graph
-            from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
             from kg.compare import load
 
-            # The store's default graph: an rdflib Graph with its own identifier would read an empty named graph.
-            graph = Graph(store=OxigraphStore(store=self.reader.store), identifier=DATASET_DEFAULT_GRAPH_ID)
-            self._adoptions = load(graph)
+            self._adoptions = load(self.reader.store)
         return self._adoptions
 
     @cached_property
