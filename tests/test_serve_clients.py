@@ -58,7 +58,9 @@ def from_json(document: dict) -> Counter[tuple[str, ...]]:  # type: ignore[type-
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_sparqlwrapper_gets_the_local_answer_for_every_shipped_query(endpoint: str, store_path: Path, name: str) -> None:
+def test_sparqlwrapper_gets_the_local_answer_for_every_shipped_query(
+    endpoint: str, store_path: Path, name: str
+) -> None:
     from kg.query import shipped_query
 
     client = SPARQLWrapper(endpoint)
