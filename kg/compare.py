@@ -534,12 +534,29 @@ def _load_measures(graph: Source, labels: dict[str, dict[str, list[str]]]) -> di
 # ---------------------------------------------------------------------------
 
 
+#: Why a measure is in no cell, in both languages.
+REASONS: dict[str, dict[str, str]] = {
+    "no-organ": {"zh": "没有采用机关（zf:adoptedBy）", "en": "no adopting organ (zf:adoptedBy)"},
+    "no-province": {"zh": "采用机关没有所属省份", "en": "its adopting organ has no province"},
+    "no-organ-type": {"zh": "采用机关没有机关类型", "en": "its adopting organ has no organ type"},
+    "no-mechanism": {"zh": "未实施任何机制（zf:implements）", "en": "implements no mechanism (zf:implements)"},
+    "outside-taxonomy": {"zh": "所实施的机制不在分类体系中", "en": "implements no concept of the taxonomy"},
+}
+
+
 @dataclass(frozen=True)
 class Unplaced:
-    """A measure that cannot be put in a cell, and why."""
+    """A measure that cannot be put in a cell, and why (a key of :data:`REASONS`)."""
 
     measure: str
-    reason: str
+    code: str
+
+    @property
+    def reason(self) -> str:
+        return self.why("en")
+
+    def why(self, lang: str) -> str:
+        return REASONS[self.code]["en" if lang == "en" else "zh"]
 
 
 @dataclass
@@ -600,18 +617,17 @@ def build_matrix(
     cells: dict[tuple[str, str], set[str]] = defaultdict(set)
     via: dict[tuple[str, str], set[str]] = defaultdict(set)
     unplaced: list[Unplaced] = []
-    where = "province" if across == "province" else "organ type"
     for measure in data.measures.values():
         placed_columns = data.columns_of(measure, across) & column_iris
         placed_rows = data.rows_of(measure, by)
         if not measure.organs:
-            unplaced.append(Unplaced(measure.iri, "no adopting organ (zf:adoptedBy)"))
+            unplaced.append(Unplaced(measure.iri, "no-organ"))
         elif not placed_columns:
-            unplaced.append(Unplaced(measure.iri, f"its adopting organ has no {where}"))
+            unplaced.append(Unplaced(measure.iri, f"no-{across}"))
         if not measure.implements:
-            unplaced.append(Unplaced(measure.iri, "implements no mechanism (zf:implements)"))
+            unplaced.append(Unplaced(measure.iri, "no-mechanism"))
         elif not placed_rows:
-            unplaced.append(Unplaced(measure.iri, "implements no concept of the taxonomy"))
+            unplaced.append(Unplaced(measure.iri, "outside-taxonomy"))
         for row, concepts in placed_rows.items():
             via[(measure.iri, row)] |= concepts
             for column in placed_columns:
@@ -908,7 +924,7 @@ def _unplaced_lines(matrix: Matrix, lang: str) -> list[str]:
         return []
     lines = [f"{word('unplaced', lang)} ({len({u.measure for u in matrix.unplaced})}):"]
     for item in matrix.unplaced:
-        lines.append(f"  {curie(item.measure)}: {item.reason}")
+        lines.append(f"  {curie(item.measure)}: {item.why(lang)}")
     return lines
 
 
@@ -992,7 +1008,7 @@ def matrix_json(matrix: Matrix, lang: str = "zh") -> str:
         ],
         "column_totals": {c.label(lang): matrix.column_total(c.iri) for c in matrix.columns},
         "total": matrix.grand_total(),
-        "unplaced": [{"measure": u.measure, "reason": u.reason} for u in matrix.unplaced],
+        "unplaced": [{"measure": u.measure, "code": u.code, "reason": u.why(lang)} for u in matrix.unplaced],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
@@ -1384,7 +1400,7 @@ def matrix_html(matrix: Matrix, data: Adoptions, lang: str = "zh") -> str:
     out.append("</tbody></table>")
     if matrix.unplaced:
         out.append(f"<h2>{e(word('unplaced', lang))}</h2><ul>")
-        out += [f"<li><code>{e(curie(u.measure))}</code>: {e(u.reason)}</li>" for u in matrix.unplaced]
+        out += [f"<li><code>{e(curie(u.measure))}</code>: {e(u.why(lang))}</li>" for u in matrix.unplaced]
         out.append("</ul>")
     out.append(f"<h2>{e(word('quotes', lang))}</h2>")
     for r, row in enumerate(matrix.rows):

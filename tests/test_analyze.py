@@ -202,3 +202,16 @@ def test_networkx_stays_off_the_query_and_help_path() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.slow
+def test_built_store_gives_the_same_network(store_path: Path, data: Adoptions) -> None:
+    from kg.store import open_store
+
+    from_store = analyze.analyze(compare.load(open_store(store_path)), "full")
+    in_memory = analyze.analyze(data, "full")
+    assert sorted(from_store.graph.edges(data=True)) == sorted(in_memory.graph.edges(data=True))
+    assert from_store.scores == in_memory.scores
+    assert from_store.communities == in_memory.communities
+    code, out, _ = run("--store", str(store_path), "--format", "csv")
+    assert code == 0 and out == analyze.render(analyze.analyze(data), "csv")
