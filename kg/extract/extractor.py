@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable
@@ -68,6 +69,10 @@ class _Builder:
         self.ref_year = int(self.draft.reference_date[:4]) if self.draft.reference_date else None
         self.by_key: dict[str, Candidate] = {}
         self.organ_mentions: list[tuple[OrganMention, str]] = []  # mention, candidate key
+        self.seen: dict[str, set[tuple[int, int]]] = {}  # candidate key → its mention spans
+        self.title_at: list[tuple[int, str]] = []  # (mention start, title key), in text order
+        self.organ_sorted: list[tuple[OrganMention, str]] = []
+        self.organ_starts: list[int] = []
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -85,10 +90,13 @@ class _Builder:
     def add(self, candidate: Candidate) -> Candidate:
         existing = self.by_key.get(candidate.key)
         if existing is not None:
+            seen = self.seen[candidate.key]
             for m in candidate.mentions:
-                if m not in existing.mentions:
+                if (m.start, m.end) not in seen:
+                    seen.add((m.start, m.end))
                     existing.mentions.append(m)
             return existing
+        self.seen[candidate.key] = {(m.start, m.end) for m in candidate.mentions}
         self.by_key[candidate.key] = candidate
         self.draft.candidates.append(candidate)
         return candidate
@@ -151,8 +159,8 @@ class _Builder:
                 existing=self.know.parts.get((self.draft.source_iri, seg.start, seg.end)),
                 data={
                     "part_kind": kind,
-                    "start": seg.start,
-                    "end": seg.end,
+                    "part_start": seg.start,
+                    "part_end": seg.end,
                     "label_en": data.pop("label_en", en),
                     **data,
                 },
@@ -268,18 +276,23 @@ class _Builder:
         index = SentenceIndex(text, all_sentences)
         for region in regions:
             seg = region.segment
+            first = len(self.organ_mentions)
             for organ in corefer(organ_mentions(text, seg.start, seg.end, region.province)):
                 self._organ(organ, index.sentence_at(organ.start))
+            # the figures of this region look up the organs named in this region
+            self.organ_sorted = sorted(self.organ_mentions[first:], key=lambda pair: pair[0].start)
+            self.organ_starts = [organ.start for organ, _ in self.organ_sorted]
             self._titles(seg, index)
             self._terms(seg, index)
             self._events(seg, index)
             for sentence in sentences(text, seg.start, seg.end):
-                self._figures(sentence, region)
+                figures_here = self._figures(sentence, region)
                 if region.speech is not None or region.province is not None:
-                    self._measures(sentence, region)
+                    self._measures(sentence, region, figures_here)
 
     def _titles(self, seg: Segment, index: SentenceIndex) -> None:
         for found in titles(self.text, seg.start, seg.end):
+            self.title_at.append((found.start, f"title-{short_hash(found.value)}"))
             self.add(
                 Candidate(
                     kind="title",
@@ -336,10 +349,11 @@ class _Builder:
         if date and not cand.data.get("date"):
             cand.data["date"] = date
 
-    def _figures(self, sentence: Segment, region: Region) -> None:
+    def _figures(self, sentence: Segment, region: Region) -> list[tuple[int, str]]:
+        """Add the figures of one sentence; return (number start, key) of each."""
         found = fig.scan(self.text, sentence.start, sentence.end)
         if not found:
-            return
+            return []
         found = fig.contextualise(self.text, sentence, found, self.ref_year)
         keys = {str(id(f)): f"figure-{f.number.start}" for f in found}
         for f in found:
@@ -368,6 +382,7 @@ class _Builder:
                     },
                 )
             )
+        return [(f.number.start, f"figure-{f.number.start}") for f in found]
 
     def _lead(self, f: FigureData, sentence: Segment) -> int:
         """Where the comparison words right before a number start (同比上升, 缩短), or the number's start."""
@@ -414,12 +429,16 @@ class _Builder:
         ).key
 
     def _organ_within(self, start: int, end: int) -> str | None:
-        for organ, key in self.organ_mentions:
-            if start <= organ.start and organ.end <= end:
+        """The first organ named inside [start, end) (organ mentions are added in text order per region)."""
+        at = bisect.bisect_left(self.organ_starts, start)
+        while at < len(self.organ_starts) and self.organ_starts[at] < end:
+            organ, key = self.organ_sorted[at]
+            if organ.end <= end:
                 return key
+            at += 1
         return None
 
-    def _measures(self, sentence: Segment, region: Region) -> None:
+    def _measures(self, sentence: Segment, region: Region, figures_here: list[tuple[int, str]]) -> None:
         text = self.text
         speech = self.by_key.get(region.speech) if region.speech else None
         organ = speech.data.get("organ") if speech else None
@@ -433,16 +452,13 @@ class _Builder:
             while end > start and text[end - 1] in "。；;！？":
                 end -= 1
             mention = self.mention(start, end)
-            figures = [
-                c.key
-                for c in self.draft.candidates
-                if c.kind == "figure" and start <= c.data["figure"].number.start < end
-            ]
-            docs = [
-                (c.key, "creates" if CREATES.search(text[start : c.start]) else "relies")
-                for c in self.draft.candidates
-                if c.kind == "title" and any(start <= mm.start < end for mm in c.mentions)
-            ]
+            figures = [key for at, key in figures_here if start <= at < end]
+            first = bisect.bisect_left(self.title_at, (start, ""))
+            docs = []
+            for at, key in self.title_at[first:]:
+                if at >= end:
+                    break
+                docs.append((key, "creates" if CREATES.search(text[start:at]) else "relies"))
             label = mention.text if len(mention.text) <= MAX_LABEL else mention.text[: MAX_LABEL - 1] + "…"
             self.add(
                 Candidate(

@@ -24,11 +24,14 @@ COUNTER = "|".join(sorted(_COUNT_WORDS, key=len, reverse=True))
 #: Counter words that follow a Chinese numeral as a figure (not 年: 三年 is too often idiom).
 CN_COUNTER = "|".join(sorted(set(_COUNT_WORDS) - {"年", "人", "天", "小时"}, key=len, reverse=True))
 
+#: A number with thousands separators (1,200) or a plain one (coverage's NUMBER).
+AMOUNT = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?![\d,])(?:\.\d+)?|{NUMBER})"
+
 FIGURE = re.compile(
     rf"(?P<ratio>(?<![\d.:：∶])1[:：∶](?P<ratio_v>{NUMBER})(?![\d:：∶]))"
     rf"|(?P<pp>(?<![\d.])(?P<pp_v>{NUMBER})个百分点)"
-    rf"|(?P<pct>(?<![\d.])(?P<pct_v>{NUMBER})\s?[%％](?P<pct_more>以上)?)"
-    rf"|(?P<count>(?<![\d.:：∶\-/])(?P<count_v>{NUMBER})(?P<count_more>余|多)?(?P<count_big>万|亿)?"
+    rf"|(?P<pct>(?<![\d.,])(?P<pct_v>{AMOUNT})\s?[%％](?P<pct_more>以上)?)"
+    rf"|(?P<count>(?<![\d.,:：∶\-/])(?P<count_v>{AMOUNT})(?P<count_more>余|多)?(?P<count_big>万|亿)?"
     rf"(?P<count_c>{COUNTER})?(?(count_c)|(?(count_big)|(?!)))(?P<count_more2>以上)?)"
     rf"|(?P<cn>(?<!第)(?P<cn_v>[{CHINESE_NUMERAL}]+)(?P<cn_c>{CN_COUNTER}))"
     r"|(?P<zero>零(?:发生|事故|发案|差错|投诉|伤亡|脱逃))"

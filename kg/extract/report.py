@@ -159,7 +159,7 @@ class _Checklist:
         d = cand.data
         head = f"- [ ] **{_md(cand.label)}** {self.where(cand)}"
         if cand.kind == "part":
-            extra = f" · {d['part_kind']} [{d['start']}–{d['end']})"
+            extra = f" · {d['part_kind']} [{d['part_start']}–{d['part_end']})"
             if d.get("headline"):
                 extra += f" · headline {_md(str(d['headline']))}"
             if d.get("speaker_name"):

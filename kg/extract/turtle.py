@@ -134,10 +134,11 @@ class _Writer:
         if cand.kind == "part":
             rows = [
                 *label,
+                ("rdfs:label", turtle_literal(str(d["label_en"])) + "@en" if d.get("label_en") else None),
                 ("dcterms:isPartOf", self.source),
                 ("zf:partKind", f"zf:{d['part_kind']}"),
-                ("zf:startOffset", str(d["start"])),
-                ("zf:endOffset", str(d["end"])),
+                ("zf:startOffset", str(d["part_start"])),
+                ("zf:endOffset", str(d["part_end"])),
                 ("zf:headline", zh(str(d["headline"])) if d.get("headline") else None),
                 ("zf:subheadline", zh(str(d["subheadline"])) if d.get("subheadline") else None),
                 ("zf:speakerName", zh(str(d["speaker_name"])) if d.get("speaker_name") else None),
