@@ -56,7 +56,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("speech", (ZF + "Speech",), "发言", "speeches", "#e377c2", "star", 20, 16),
     Kind("person", (ZF + "Person", FOAF + "Person"), "人物", "people", "#7f7f7f", "ellipse", 14, 14),
     Kind("event", (ZF + "Event",), "会议", "events", "#404040", "star", 20, 16),
-    Kind("source", (ZF + "SourceDocument",), "来源文献", "source documents", "#5d4037", "database", 16, 15),
+    Kind("source", (ZF + "SourceDocument",), "来源文献", "source documents", "#5d4037", "square", 15, 14),
 )
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
 

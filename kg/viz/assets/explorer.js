@@ -7,6 +7,7 @@
 (function () {
   "use strict";
 
+  var timings = { start: performance.now() };
   var DATA = JSON.parse(document.getElementById("kg-data").textContent);
   var META = DATA.meta;
   // Edges name their ends by position in DATA.nodes; use the node ids from here on.
@@ -168,8 +169,11 @@
     var pair = pairOf(x);
     return pair ? (pair[lang === "zh" ? "en" : "zh"] || "") : "";
   }
-  function shortLabel(text) {
-    var limit = /[\u3400-\u9fff]/.test(text) ? 16 : 38;
+  // Long names are cut on the canvas (the full name is in the tooltip and details);
+  // shapes that hold their label inside get shorter ones.
+  function shortLabel(text, kind) {
+    var inside = kind && LABEL_INSIDE[kinds[kind].shape] && kind !== "province";
+    var limit = /[\u3400-\u9fff]/.test(text) ? (inside ? 10 : 16) : inside ? 24 : 38;
     return text.length > limit ? text.slice(0, limit - 1) + "…" : text;
   }
   function el(tag, className, children) {
@@ -237,7 +241,7 @@
     var color = dim ? DIM : kind.color;
     return {
       id: n.id,
-      label: shortLabel(name(n.label)),
+      label: shortLabel(name(n.label), n.kind),
       shape: kind.shape,
       size: kind.size,
       color: {
@@ -280,7 +284,7 @@
         face: FONT,
         strokeWidth: hideLabel ? 0 : 3,
         strokeColor: "#ffffff",
-        align: "middle",
+        align: "horizontal",
       },
     };
   }
@@ -299,7 +303,7 @@
   });
 
   var count = DATA.nodes.length;
-  var iterations = count > 3000 ? 120 : count > 1200 ? 220 : count > 400 ? 350 : 500;
+  var iterations = count > 3000 ? 100 : count > 1200 ? 160 : count > 400 ? 300 : 500;
   var options = {
     autoResize: true,
     layout: { improvedLayout: false, randomSeed: 7 },
@@ -338,7 +342,9 @@
   };
 
   var container = document.getElementById("graph");
+  timings.data = performance.now();
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  timings.network = performance.now();
 
   // ---------------------------------------------------------------- layout: settle, then stop
 
@@ -349,6 +355,7 @@
   });
   network.on("stabilizationIterationsDone", function () {
     network.setOptions({ physics: { enabled: false } });
+    timings.settled = performance.now();
     statusLayout = t("settled");
     state.ready = true;
     document.body.setAttribute("data-ready", "true");
@@ -889,7 +896,7 @@
     document.title = headingText();
     document.getElementById("heading").textContent = headingText();
     var selected = state.selected;
-    nodes.update(DATA.nodes.map(function (n) { return { id: n.id, label: shortLabel(name(n.label)) }; }));
+    nodes.update(DATA.nodes.map(function (n) { return { id: n.id, label: shortLabel(name(n.label), n.kind) }; }));
     if (highlighted && selected) highlight(selected);
     else edges.update(DATA.edges.map(function (e, i) { return edgeStyle(e, i, "normal"); }));
     renderLegend();
@@ -922,6 +929,7 @@
     nodeView: nodeView,
     edgeView: edgeView,
     data: DATA,
+    timings: timings, // milliseconds since the page started: data parsed, network built, layout settled
     get ready() { return state.ready; },
     language: function () { return lang; },
     setLanguage: setLanguage,
