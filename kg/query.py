@@ -269,7 +269,7 @@ class Session:
         # Shipped queries are checked by the test suite (read-only, no SERVICE), so the
         # rdflib parse is skipped here: it is what makes a cold `kg query --name` fast.
         form = lexer.query_form(text) or "SELECT"
-        return self._execute(text, form, {**(params or {}), **more_params}, timeout, False)
+        return self._execute(text, form, {**(params or {}), **more_params}, timeout, False, declared=shipped.params)
 
     def df(self, query_or_name: str, params: Mapping[str, ParamValue] | None = None, **more_params: ParamValue) -> Any:
         """A DataFrame of a shipped query (by name) or of a query text."""
@@ -278,32 +278,42 @@ class Session:
         return self.query(query_or_name, params, **more_params).to_dataframe()
 
     def _execute(
-        self, text: str, form: str, params: Mapping[str, ParamValue], timeout: float | str | None, allow: bool
+        self,
+        text: str,
+        form: str,
+        params: Mapping[str, ParamValue],
+        timeout: float | str | None,
+        allow: bool,
+        declared: Iterable[str] = (),
     ) -> QueryResult:
         limit = self.timeout if timeout == "session" else timeout
         assert not isinstance(limit, str)
         bindings = _bindings(params, text)
+        # A declared parameter left unbound is bound to UNDEF: the same answer, but
+        # Virtuoso cannot compile a FILTER on a variable that no pattern binds.
+        values = {name: "UNDEF" for name in declared}
+        values.update({name: sparql_text(value) for name, value in bindings.items()})
         started = time.perf_counter()
         if self.backend == "memory":
             graph = self.graph
             result = run_limited(_run_rdflib, (graph, text, self.prefixes, bindings), limit, block_network=not allow)
         elif self.backend == "oxigraph":
-            bound = lexer.inject_values(text, {k: sparql_text(v) for k, v in bindings.items()})
+            bound = lexer.inject_values(text, values)
             result = run_limited(_run_oxigraph, (self.store, bound, self.prefixes, form), limit)
         else:
-            result = self._run_endpoint(text, form, bindings, limit)
+            result = self._run_endpoint(text, form, values, limit)
         result.seconds = time.perf_counter() - started
         result.prefixes = {**self.prefixes, **_absolute(lexer.declared_prefixes(text))}
         return result
 
-    def _run_endpoint(self, text: str, form: str, bindings: Mapping[str, Term], limit: float | None) -> QueryResult:
+    def _run_endpoint(self, text: str, form: str, values: Mapping[str, str], limit: float | None) -> QueryResult:
         from kg.endpoint import SparqlEndpoint
 
         assert self.endpoint is not None
         declared = lexer.declared_prefixes(text)
         # A remote server knows none of our prefixes: declare the ones the query did not.
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in self.prefixes.items() if p not in declared)
-        bound = lexer.inject_values(prologue + text, {k: sparql_text(v) for k, v in bindings.items()})
+        bound = lexer.inject_values(prologue + text, values)
         client = SparqlEndpoint(self.endpoint, timeout=limit, default_graphs=self.default_graphs)
         return client.query(bound, form)
 
