@@ -168,8 +168,12 @@ def test_province_and_class_filters_in_the_page(browser: Browser, whole_page: Pa
     kept = expected - figures
     assert edge_count == len({e for e in all_edges if e[0] in kept and e[2] in kept})
 
+    opened.page.locator("#legend label", has_text="机关").click()  # keep a selection across the reset
+    opened.js("(id) => kgExplorer.select(id)", hunan)
     opened.page.click("#reset")
     assert opened.drawn() == (everything, len(all_edges))
+    assert opened.js("() => kgExplorer.network.getSelectedNodes()") == []
+    assert opened.page.locator("#details").is_hidden()
     opened.assert_clean()
 
 
@@ -233,6 +237,7 @@ def test_search_selects_and_highlights_the_neighbourhood(
     assert opened.drawn()[0] == expected_nodes(seed_store)
     opened.page.keyboard.press("Escape")
     assert opened.page.locator("#details").is_hidden()
+    assert opened.js("() => kgExplorer.network.getSelectedNodes()") == []
     opened.assert_clean()
 
 
@@ -361,3 +366,12 @@ def test_notebook_display_runs_in_a_sandboxed_frame(browser: Browser, seed_store
     drawn = page.frames[1].evaluate("() => kgExplorer.nodeView.length")
     assert drawn == len(view.nodes)
     assert errors == [] and requests == []
+
+
+def test_empty_view_says_so(browser: Browser, seed_store: ox.Store, tmp_path: Path) -> None:
+    view = explore(seed_store, focus=["Jiangsu"], depth=0, classes=["measure"])  # a province is not a measure
+    assert view.nodes == [] and "nothing matches these filters" in view.summary()
+    opened = open_page(browser, view.write(tmp_path / "empty.html"))
+    assert opened.drawn() == (set(), 0)
+    assert "没有节点符合" in opened.page.inner_text("#notice")
+    opened.assert_clean()

@@ -176,17 +176,19 @@ class GraphView:
 
     def summary(self) -> str:
         """What the CLI prints: counts by kind, and what was left out with how to focus."""
-        counts = count_by_kind(self.nodes)
         lines = [
             f"{len(self.nodes)} nodes, {len(self.edges)} edges "
-            f"(of {len(self.catalog.nodes)} nodes, {len(self.catalog.edges)} edges in the graph)",
-            "  " + ", ".join(f"{KIND_BY_KEY[k].en}: {v}" for k, v in counts.items()),
+            f"(of {len(self.catalog.nodes)} nodes, {len(self.catalog.edges)} edges in the graph)"
         ]
+        if self.nodes:
+            lines.append("  " + ", ".join(f"{KIND_BY_KEY[k].en}: {v}" for k, v in count_by_kind(self.nodes).items()))
+        else:
+            lines.append("nothing matches these filters (filters combine: a node must pass every one)")
         if self.truncated:
-            lines.append(self.left_out_message("en"))
+            lines.append(self.left_out_message())
         return "\n".join(lines)
 
-    def left_out_message(self, lang: Lang = "en") -> str:
+    def left_out_message(self) -> str:
         parts = ", ".join(f"{count} {KIND_BY_KEY[kind].en}" for kind, count in self.left_out.items())
         return (
             f"left out {sum(self.left_out.values())} of {self.selected} nodes above the limit of "

@@ -37,6 +37,7 @@
       laying: "正在布局… {p}%",
       settled: "布局完成",
       noMatch: "无匹配",
+      empty: "没有节点符合本文件的筛选条件。请放宽 kg viz 的筛选条件后重新生成。",
       hidden: "已被筛选隐藏",
       revealed: "该节点原被筛选隐藏，已显示全部节点。",
       type: "类型",
@@ -81,6 +82,7 @@
       laying: "Laying out… {p}%",
       settled: "Layout settled",
       noMatch: "No match",
+      empty: "No node matches the filters this file was written with. Widen kg viz's filters and write it again.",
       hidden: "hidden by filters",
       revealed: "The node was hidden by the filters; all nodes are shown again.",
       type: "Type",
@@ -353,14 +355,15 @@
     statusLayout = t("laying", { p: Math.round((100 * params.iterations) / params.total) });
     renderStatus();
   });
-  network.on("stabilizationIterationsDone", function () {
+  function settled() {
     network.setOptions({ physics: { enabled: false } });
     timings.settled = performance.now();
     statusLayout = t("settled");
     state.ready = true;
     document.body.setAttribute("data-ready", "true");
     renderStatus();
-  });
+  }
+  network.on("stabilizationIterationsDone", settled);
 
   function relayout() {
     state.ready = false;
@@ -466,7 +469,7 @@
     state.kinds = new Set(DATA.kinds.map(function (k) { return k.key; }));
     state.provinces = null;
     state.focus = null;
-    closeDetails();
+    unselect();
     applyFilters();
     network.fit({ animation: { duration: 300 } });
   }
@@ -848,6 +851,11 @@
 
   function renderNotice() {
     var notice = document.getElementById("notice");
+    if (!DATA.nodes.length) {
+      notice.textContent = t("empty");
+      notice.hidden = false;
+      return;
+    }
     if (!META.leftOut || !META.leftOut.length) {
       notice.hidden = true;
       return;
@@ -944,4 +952,6 @@
   window.kgExplorer = api;
 
   setLanguage(lang);
+  // An empty view has nothing to lay out, and vis-network then reports nothing.
+  if (!DATA.nodes.length) settled();
 })();
