@@ -419,6 +419,7 @@ def test_cli_writes_a_province_page(seed_store: ox.Store, tmp_path: Path) -> Non
     data = json.loads(re.search(r'id="kg-data">(.*?)</script>', out.read_text("utf-8"), re.S).group(1))  # type: ignore[union-attr]
     assert {n["id"] for n in data["nodes"]} == expected
     assert data["meta"]["lang"] == "en"
+    assert [p["short"]["en"] for p in data["provinces"]] == ["Jiangsu"]  # the page's province filter offers only it
     assert data["meta"]["filters"] == [{"key": "province", "values": [{"zh": "江苏", "en": "Jiangsu"}]}]
 
 
@@ -430,6 +431,15 @@ def test_cli_reads_the_built_store(seed_graph: Graph, seed_store: ox.Store, tmp_
     assert result.exit_code == 0, result.output
     assert f"{len(expected_nodes(seed_store))} nodes" in result.output
     assert out.stat().st_mode & 0o044 == 0o044  # readable by others, like any page to share
+
+
+def test_an_rdflib_graph_over_the_store_reads_the_store(seed_graph: Graph, seed_catalog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from kg.store import open_graph
+
+    store = tmp_path / "store"
+    write_store(store, seed_graph.serialize(format="nt", encoding="utf-8"))
+    catalog = build_catalog(open_graph("oxigraph", store))
+    assert set(catalog.nodes) == set(seed_catalog.nodes) and catalog.edges == seed_catalog.edges
 
 
 def test_cli_says_what_was_left_out(tmp_path: Path) -> None:

@@ -69,9 +69,6 @@ class Catalog:
     neighbours: dict[str, set[str]]
     label: Callable[[str], dict[str, str]]  # the name of any IRI in both languages
 
-    def provinces(self) -> list[Node]:
-        return [n for n in self.nodes.values() if n.kind == "province"]
-
 
 @contextmanager
 def paused_gc() -> Iterator[None]:

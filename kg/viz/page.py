@@ -60,7 +60,8 @@ def payload(view: GraphView, lang: Lang) -> dict[str, Any]:
     relation_index = {rel: i for i, rel in enumerate(relations)}
     node_counts = count_by_kind(view.nodes)
     catalog = view.catalog
-    provinces = sorted(catalog.provinces(), key=lambda n: n.iri)
+    # The provinces the drawn nodes belong to: the page's province filter and tooltips need no others.
+    provinces = [catalog.nodes[p] for p in sorted({p for node in view.nodes for p in node.provinces})]
     names = NameTable()
     nodes = [
         {
