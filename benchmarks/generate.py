@@ -424,6 +424,8 @@ class Generator:
             pairs.append(("skos:broader", broader))
         pairs += [
             ("skos:inScheme", scheme),
+            # also in the project's scheme, so that its data checks accept the synthetic measures
+            ("skos:inScheme", "zfr:mechanisms"),
             ("skos:prefLabel", zh(label_zh)),
             ("skos:prefLabel", en(label_en)),
             ("skos:definition", zh(f"基准测试用的合成概念：{label_zh}。")),
