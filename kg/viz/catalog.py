@@ -276,7 +276,7 @@ class CatalogBuilder:
         evidence = [self._evidence(ev) for ev in sorted(index.iris(iri, PROV + "wasDerivedFrom"))]
         if evidence:
             info["evidence"] = sorted(evidence, key=lambda e: (e.get("start") is None, e.get("start") or 0))
-        info["props"] = self._other_properties(iri)
+        info["props"] = self._other_properties(iri, shown=set(organs))
         return info
 
     def _evidence(self, evidence: str) -> dict[str, Any]:
@@ -297,10 +297,11 @@ class CatalogBuilder:
             found["quote"] = self.label(evidence)["zh"]
         return found
 
-    def _other_properties(self, iri: str) -> list[list[Any]]:
+    def _other_properties(self, iri: str, shown: set[str]) -> list[list[Any]]:
+        """Every other property, by name; ``shown`` are the organs already listed in the headline."""
         rows: list[list[Any]] = []
         for predicate in sorted(self.index.properties(iri), key=qname):
-            if predicate in HEADLINE_PREDICATES or predicate in ORGAN_PREDICATES:
+            if predicate in HEADLINE_PREDICATES:
                 continue
             literals = self.index.literals(iri, predicate)
             values: list[dict[str, str]] = []
@@ -313,7 +314,7 @@ class CatalogBuilder:
                 {"zh": lit.value, "en": lit.value} for lit in sorted(literals, key=literal_order) if not lang_of(lit)
             ]
             for target in sorted(self.index.iris(iri, predicate)):
-                if target.startswith("_:"):
+                if target.startswith("_:") or (predicate in ORGAN_PREDICATES and target in shown):
                     continue
                 values.append(self.label(target))
             if values:
