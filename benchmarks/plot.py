@@ -53,7 +53,7 @@ def plot(report: dict[str, Any], output: Path, query: str = "province-category-m
     sizes = report["sizes"]
     figure, axes = plt.subplots(1, 3, figsize=(15, 4.6), constrained_layout=True)
     panels = [
-        (axes[0], "Load", lambda engine: lambda s: s["load"].get(engine)),
+        (axes[0], "Load", lambda engine: lambda s: _seconds(s["load"].get(engine))),
         (axes[1], f"Query: {query}", lambda engine: lambda s: _seconds(s["queries"].get(query, {}).get(engine))),
     ]
     for axis, title, picker in panels:
@@ -73,7 +73,8 @@ def plot(report: dict[str, Any], output: Path, query: str = "province-category-m
         axis.set_xlabel("triples")
         axis.set_ylabel("seconds")
         axis.grid(True, which="both", alpha=0.3)
-        axis.legend(fontsize=8)
+        if axis.get_lines():
+            axis.legend(fontsize=8)
     cpu = report.get("machine", {}).get("cpu", "")
     cores = report.get("machine", {}).get("cpus", "")
     figure.suptitle(f"zhengfa-kg scaling — {cpu}, {cores} CPUs", fontsize=10)

@@ -31,6 +31,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -69,12 +70,13 @@ def timed(func: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, value
 
 
-def median_time(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+def repeated(func: Callable[[], Any], repeat: int) -> tuple[dict[str, float], Any]:
+    """Median and best of ``repeat`` runs (the best is the least disturbed by a busy machine)."""
     times, value = [], None
-    for _ in range(repeat):
+    for _ in range(max(1, repeat)):
         seconds, value = timed(func)
         times.append(seconds)
-    return statistics.median(times), value
+    return {"seconds": statistics.median(times), "min": min(times), "runs": len(times)}, value
 
 
 # -- the machine -----------------------------------------------------------------------
@@ -185,16 +187,17 @@ class Bench:
 
         # Oxigraph: the default store.
         store = folder / "store"
-        seconds, triples = median_time(lambda: load_oxigraph(files, store), args.repeat)
+        result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        figures, triples = repeated(lambda: load_oxigraph(files, store), args.repeat)
         result["triples"] = triples
-        result["load"]["oxigraph"] = seconds
-        print(f"   {triples} triples; Oxigraph bulk load {seconds:.2f} s", flush=True)
+        result["load"]["oxigraph"] = figures
+        print(f"   {triples} triples; Oxigraph bulk load {_fmt(figures)} s", flush=True)
 
         # Memory: rdflib, through the project's loader.
         loaded = None
         if size <= args.memory_max:
             seconds, loaded = timed(lambda: _load_memory(files))
-            result["load"]["memory"] = seconds
+            result["load"]["memory"] = {"seconds": seconds, "min": seconds, "runs": 1}
             print(f"   memory load {seconds:.2f} s", flush=True)
         else:
             result["notes"].append(f"memory backend skipped above {label(args.memory_max)} triples (--memory-max)")
@@ -215,7 +218,7 @@ class Bench:
                     timeout=args.command_timeout,
                 )
             )
-            result["load"]["virtuoso"] = seconds
+            result["load"]["virtuoso"] = {"seconds": seconds, "min": seconds, "runs": 1}
             print(f"   Virtuoso push {seconds:.2f} s ({len(payload.data) / 1e6:.0f} MB)", flush=True)
 
         self.queries(result, size, store, loaded, graph_iri)
@@ -242,8 +245,8 @@ class Bench:
                     continue
                 repeat = 1 if engine == "memory" and size > args.memory_all_queries_max // 10 else args.repeat
                 try:
-                    seconds, answer = median_time(lambda s=session, q=query.name: s.run(q), repeat)
-                    row[engine] = {"seconds": seconds, "rows": len(answer.rows or answer.triples or [])}
+                    figures, answer = repeated(lambda s=session, q=query.name: s.run(q), repeat)
+                    row[engine] = {**figures, "rows": len(answer.rows or answer.triples or [])}
                 except QueryTimeout:
                     row[engine] = {"timeout": args.memory_timeout}
                 except KGError as exc:
@@ -342,11 +345,12 @@ def table(result: dict[str, Any]) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     load = result["load"]
+    ratio = speedup(load)
     lines.append(
         "| **load** | "
-        + " | ".join(_fmt({"seconds": load[e]}) if e in load else "—" for e in ENGINES)
+        + " | ".join(_fmt(load.get(e)) for e in ENGINES)
         + " | | "
-        + (f"{load['memory'] / load['oxigraph']:.0f}×" if "memory" in load else "")
+        + (f"{ratio:.0f}×" if ratio else "")
         + " |"
     )
     for name, row in result["queries"].items():
@@ -374,12 +378,26 @@ def goals(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     checked: list[dict[str, Any]] = []
     big, mid = by_label.get("1M"), by_label.get("100k")
     if big:
-        load = big["load"].get("oxigraph")
-        checked.append({"goal": "1M triples load into the default store ≤ 3 s", "value": load, "met": load <= 3})
+        load = big["load"].get("oxigraph", {})
+        checked.append(
+            {
+                "goal": "1M triples load into the default store ≤ 3 s",
+                "value": load.get("seconds"),
+                "best": load.get("min"),
+                "met": load.get("seconds", 1e9) <= 3,
+            }
+        )
         row = big["queries"].get(GOAL_QUERY, {})
-        seconds = row.get("oxigraph", {}).get("seconds")
-        if seconds is not None:
-            checked.append({"goal": "province × category at 1M ≤ 0.3 s", "value": seconds, "met": seconds <= 0.3})
+        cell = row.get("oxigraph", {})
+        if "seconds" in cell:
+            checked.append(
+                {
+                    "goal": "province × category at 1M ≤ 0.3 s",
+                    "value": cell["seconds"],
+                    "best": cell["min"],
+                    "met": cell["seconds"] <= 0.3,
+                }
+            )
         ratio = speedup(row)
         checked.append(
             {
@@ -417,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shacl-max", type=parse_size, default=parse_size("100k"), help="largest size for SHACL alone")
     parser.add_argument("--command-timeout", type=float, default=3600.0, help="seconds per command or upload")
     args = parser.parse_args(argv)
+    # On SIGTERM, unwind normally: the private Virtuoso must be stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -448,7 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     for goal in report["goals"]:
         value = goal["value"]
         shown = "n/a" if value is None else f"{value:.3g}"
-        print(f"{'met ' if goal['met'] else 'MISSED'}  {goal['goal']}: {shown}")
+        best = f" (best of runs {goal['best']:.3g})" if goal.get("best") is not None else ""
+        print(f"{'met   ' if goal['met'] else 'MISSED'}  {goal['goal']}: {shown}{best}")
     if args.json:
         write_atomic(args.json, json.dumps(report, ensure_ascii=False, indent=1))
     if args.plot:
