@@ -61,7 +61,10 @@ def open_graph(backend: str = "oxigraph", store: Path | None = None, include: It
 
         from kg.namespaces import PREFIXES
 
-        graph = Graph(store=OxigraphStore(store=open_store(store)))
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        # The default-graph identifier makes triples() and SPARQL see the store's default graph.
+        graph = Graph(store=OxigraphStore(store=open_store(store)), identifier=DATASET_DEFAULT_GRAPH_ID)
         for prefix, iri in PREFIXES.items():
             graph.bind(prefix, iri, override=True, replace=True)
         return graph
