@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import QueryError
-from kg.sparql.lexer import Token, tokens
+from kg.sparql.lexer import Token, keywords, tokens
 
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -47,13 +47,14 @@ def check_query(text: str, prefixes: Mapping[str, str], allow_service: bool = Fa
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
-    if not text.strip():
+    if next(tokens(text), None) is None:
         raise QueryError("the query is empty")
     _refuse_update(text)
     try:
         parsed = parseQuery(text)
     except ParseBaseException as exc:
-        _refuse_update(text, parsed_as_update=_parses_as_update(text))
+        updating = bool(keywords(text) & set(UPDATE_KEYWORDS)) and _parses_as_update(text)
+        _refuse_update(text, parsed_as_update=updating)
         raise syntax_error(text, exc) from None
     try:
         translated = translateQuery(parsed, initNs=dict(prefixes))

@@ -1,0 +1,213 @@
+"""Reading query text: error positions, parameter values, and VALUES clauses placed safely."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib.plugins.sparql.parser import parseQuery
+
+from kg.errors import QueryError, UsageError
+from kg.namespaces import PREFIXES
+from kg.sparql.check import QuerySyntaxError, UpdateRefused, check_query
+from kg.sparql.lexer import declared_prefixes, has_top_level_order_by, inject_values, keywords, query_form
+from kg.sparql.terms import param_term, parse_param, sparql_text, turtle_text
+from kg.sparql.width import display_width
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def syntax_error(text: str) -> QuerySyntaxError:
+    with pytest.raises(QuerySyntaxError) as caught:
+        check_query(text, PREFIXES)
+    return caught.value
+
+
+def caret_column(message: str) -> tuple[str, int]:
+    """The marked source line and the display column of the caret under it."""
+    lines = message.splitlines()
+    source, marker = lines[-2], lines[-1]
+    gutter = source.index("| ") + 2
+    return source[gutter:], display_width(marker[gutter : marker.index("^")])
+
+
+# ---------------------------------------------------------------------------
+# Malformed queries: line, column, the line itself, a caret
+# ---------------------------------------------------------------------------
+
+
+def test_a_missing_dot_points_at_the_next_line() -> None:
+    error = syntax_error("SELECT ?s WHERE {\n  ?s a zf:Measure\n  ?s zf:adoptedBy ?o .\n}")
+    assert (error.line, error.column) == (3, 3)
+    assert "line 3, column 3" in str(error) and "'.' missing" in str(error)
+    assert caret_column(str(error)) == ("  ?s zf:adoptedBy ?o .", 2)
+
+
+def test_the_caret_counts_chinese_characters_as_two_columns() -> None:
+    error = syntax_error('SELECT * WHERE { ?s rdfs:label "湖南" ; zf:x ?o ?z }')
+    source, column = caret_column(str(error))
+    assert column == display_width(source[: error.column - 1])
+    assert source[error.column - 1 :].startswith("?z")
+
+
+def test_an_unclosed_brace_is_named() -> None:
+    error = syntax_error("SELECT ?s WHERE {\n  ?s a zf:Measure .\n")
+    assert (error.line, error.column) == (1, 17) and "'{' is never closed" in str(error)
+
+
+def test_an_unterminated_string_is_named() -> None:
+    error = syntax_error('SELECT ?s WHERE {\n  ?s rdfs:label "湖南 .\n}')
+    assert (error.line, error.column) == (2, 17) and "string" in str(error)
+
+
+def test_a_misspelt_keyword() -> None:
+    error = syntax_error("PREFIX x: <urn:x:>\nSELEC * WHERE { ?s ?p ?o }")
+    assert (error.line, error.column) == (2, 1) and "'SELEC'" in str(error)
+
+
+def test_an_unknown_prefix_is_named_with_its_place() -> None:
+    error = syntax_error("SELECT * WHERE {\n  ?s zz:p ?o }")
+    assert (error.line, error.column) == (2, 6) and "unknown prefix 'zz:'" in str(error)
+
+
+def test_an_empty_query() -> None:
+    with pytest.raises(QueryError, match="empty"):
+        check_query("  \n# only a comment\n", PREFIXES)
+    with pytest.raises(QuerySyntaxError, match="the end of the query"):
+        check_query("PREFIX a: <urn:a:>\n", PREFIXES)
+
+
+def test_update_keywords_are_recognised_after_a_prologue() -> None:
+    with pytest.raises(UpdateRefused, match=r"\(CLEAR\)"):
+        check_query("PREFIX a: <urn:a:>\nBASE <urn:b>\n  clear default", PREFIXES)
+
+
+def test_the_checked_query_says_what_it_is() -> None:
+    checked = check_query("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", PREFIXES)
+    assert (checked.form, checked.from_graphs) == ("SELECT", ["urn:g"])
+    checked = check_query("SELECT * { SERVICE <urn:s> { ?s ?p ?o } }", PREFIXES, allow_service=True)
+    assert checked.services == ["<urn:s>"]
+    assert check_query("CONSTRUCT WHERE { ?s ?p ?o }", PREFIXES).form == "CONSTRUCT"
+    assert check_query("DESCRIBE zfr:x", PREFIXES).form == "DESCRIBE"
+
+
+# ---------------------------------------------------------------------------
+# Lexical facts about a query
+# ---------------------------------------------------------------------------
+
+
+def test_strings_comments_and_iris_hide_nothing() -> None:
+    text = 'PREFIX a: <urn:a#x>\n# SERVICE { ORDER BY\nSELECT ?x WHERE { ?x a:p "SERVICE { } # " . }'
+    assert "SERVICE" not in keywords(text)
+    assert declared_prefixes(text) == {"a": "urn:a#x"}
+    assert query_form(text) == "SELECT"
+    assert not has_top_level_order_by(text)
+    assert has_top_level_order_by("SELECT * { { SELECT ?x { ?x ?p ?o } ORDER BY ?x } } order by ?x")
+    assert not has_top_level_order_by("SELECT * { { SELECT ?x { ?x ?p ?o } ORDER BY ?x } }")
+
+
+# ---------------------------------------------------------------------------
+# VALUES clauses: always inside the outermost WHERE group, always parseable
+# ---------------------------------------------------------------------------
+
+TRICKY = [
+    'SELECT ?s WHERE { ?s ?p "a { b } # c" }',
+    "SELECT ?s (EXISTS { ?s ?q ?r } AS ?e) WHERE { ?s ?p ?o }",
+    "PREFIX a: <urn:x#y> SELECT * { ?s ?p ?o FILTER(?o<5&&?o>1) }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "CONSTRUCT WHERE { ?s ?p ?o }",
+    "SELECT * { SELECT ?s ?p ?o { ?s ?p ?o } LIMIT 5 }",
+    "ASK { ?s ?p ?o }",
+    "DESCRIBE ?s WHERE { ?s ?p ?o }",
+    "SELECT ?s WHERE {\n  ?s ?p ?o # a comment with }\n}",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_values_land_in_the_where_clause(text: str) -> None:
+    bound = inject_values(text, {"s": "<urn:s1>"})
+    parseQuery(bound)  # still a query
+    store = ox.Store()
+    for s in ("urn:s1", "urn:s2"):
+        store.add(
+            ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")))
+        )
+    answer = store.query(bound)
+    if isinstance(answer, ox.QueryBoolean):
+        assert bool(answer)
+    elif isinstance(answer, ox.QuerySolutions):
+        subjects = {solution["s"] for solution in answer}
+        assert subjects <= {ox.NamedNode("urn:s1")}
+    else:
+        assert {t.subject for t in answer} == {ox.NamedNode("urn:s1")}
+
+
+def test_values_need_a_where_clause_and_a_real_name() -> None:
+    with pytest.raises(QueryError, match="no WHERE clause"):
+        inject_values("DESCRIBE <urn:x>", {"s": "<urn:s>"})
+    with pytest.raises(QueryError, match="not a variable name"):
+        inject_values("SELECT * { ?s ?p ?o }", {"s } DROP ALL #": "<urn:s>"})
+
+
+# ---------------------------------------------------------------------------
+# Parameter values
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("湖南", ox.Literal("湖南")),
+        ("Hunan Province", ox.Literal("Hunan Province")),
+        ('"湖南"@zh', ox.Literal("湖南", language="zh")),
+        ("'湖南'@zh", ox.Literal("湖南", language="zh")),
+        ("zfr:province-hunan", ox.NamedNode("https://w3id.org/zhengfa-kg/id/province-hunan")),
+        ("<https://example.org/a>", ox.NamedNode("https://example.org/a")),
+        ("12", ox.Literal("12", datatype=ox.NamedNode(XSD + "integer"))),
+        ("84.73", ox.Literal("84.73", datatype=ox.NamedNode(XSD + "decimal"))),
+        ("true", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
+        ('"2020-08-26"^^xsd:date', ox.Literal("2020-08-26", datatype=ox.NamedNode(XSD + "date"))),
+        ("http://example.org/a", ox.Literal("http://example.org/a")),  # unknown prefix "http": a string
+        ("foo:bar", ox.Literal("foo:bar")),
+        ('"a \\"quoted\\" word"', ox.Literal('a "quoted" word')),
+        ("", ox.Literal("")),
+        ("_:b0", ox.Literal("_:b0")),  # not a term a parameter can bind: the plain string
+    ],
+)
+def test_a_parameter_value_reads_like_turtle(text: str, expected: ox.Literal | ox.NamedNode) -> None:
+    assert param_term(text, PREFIXES) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"a" . <urn:x> <urn:y> "b"', '"a" ; <urn:p> "b"', "<not an iri>", '"unterminated', '"x"^^<urn:a b>'],
+)
+def test_a_parameter_value_that_is_not_one_term_is_refused(text: str) -> None:
+    with pytest.raises(UsageError):
+        param_term(text, PREFIXES)
+
+
+def test_a_parameter_needs_a_name_and_an_equals_sign() -> None:
+    assert parse_param("?province=湖南", PREFIXES) == ("province", ox.Literal("湖南"))
+    assert parse_param("text=a=b", PREFIXES) == ("text", ox.Literal("a=b"))
+    for bad in ("province", "=湖南", "pro vince=x", "1x=y"):
+        with pytest.raises(UsageError, match="NAME=VALUE"):
+            parse_param(bad, PREFIXES)
+
+
+def test_terms_are_written_escaped_for_values_clauses() -> None:
+    nasty = ox.Literal('x" } ; DROP ALL ; #\n')
+    text = sparql_text(nasty)
+    bound = inject_values("SELECT ?s WHERE { ?s ?p ?v }", {"v": text})
+    parseQuery(bound)
+    assert "DROP" not in {word.upper() for word in keywords(bound)}
+
+
+def test_numbers_are_compared_by_value() -> None:
+    decimal = ox.NamedNode(XSD + "decimal")
+    assert turtle_text(ox.Literal("0.7610", datatype=decimal), PREFIXES) == "0.761"
+    assert turtle_text(ox.Literal("12.0", datatype=decimal), PREFIXES) == "12"
+    assert turtle_text(ox.Literal("1E3", datatype=ox.NamedNode(XSD + "double")), PREFIXES) == "1000"
+    assert turtle_text(ox.Literal("湖南", language="zh"), PREFIXES) == '"湖南"@zh'
+    assert (
+        turtle_text(ox.Literal("2020-08-26", datatype=ox.NamedNode(XSD + "date")), PREFIXES) == '"2020-08-26"^^xsd:date'
+    )
