@@ -70,5 +70,4 @@ def serve(
             seed_dirs=[Path(p) for p in seeds_dir or []],
             cors_origins=tuple(cors_origin or ["*"]),
         )
-        typer.echo(f"kg serve: http://{host}:{port}{root_path}/ (SPARQL endpoint: {root_path}/sparql)", err=True)
         run(settings, host=host, port=port, root_path=root_path, log_level=log_level)

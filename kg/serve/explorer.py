@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -188,10 +186,6 @@ def _outcome(site: Site, request: Request, result: Any) -> QueryOutcome:
 
 # --- the graph --------------------------------------------------------------------------
 
-_VIEW_CACHE_SIZE = 32
-_views: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_views_lock = Lock()
-
 
 def _graph_key(request: Request) -> tuple[Any, ...]:
     q = request.query_params
@@ -211,21 +205,17 @@ def _graph_key(request: Request) -> tuple[Any, ...]:
 
 def _graph_view(site: Site, key: tuple[Any, ...]) -> Any:
     """The selected subgraph (kg.viz), built once per distinct filter."""
-    with _views_lock:
-        if key in _views:
-            _views.move_to_end(key)
-            return _views[key]
-    from kg.viz import DEFAULT_MAX_NODES, Filters, select
 
-    provinces, categories, classes, focus, depth, lang, max_nodes = key
-    filters = Filters(provinces, categories, classes, focus, int(depth) if focus else 1)
-    view = select(site.graph_catalog, filters, int(max_nodes) if max_nodes else DEFAULT_MAX_NODES)
-    view.lang = lang
-    with _views_lock:
-        _views[key] = view
-        while len(_views) > _VIEW_CACHE_SIZE:
-            _views.popitem(last=False)
-    return view
+    def build() -> Any:
+        from kg.viz import DEFAULT_MAX_NODES, Filters, select
+
+        provinces, categories, classes, focus, depth, lang, max_nodes = key
+        filters = Filters(provinces, categories, classes, focus, int(depth) if focus else 1)
+        view = select(site.graph_catalog, filters, int(max_nodes) if max_nodes else DEFAULT_MAX_NODES)
+        view.lang = lang
+        return view
+
+    return site.memo(("graph", *key), build)
 
 
 async def graph_page(request: Request) -> Response:
@@ -262,8 +252,9 @@ async def graph_view(request: Request) -> Response:
     """kg viz's self-contained page (its own Content-Security-Policy forbids every request)."""
     site: Site = request.app.state.site
     try:
-        view = await run_in_threadpool(_graph_view, site, _graph_key(request))
-        page = await run_in_threadpool(view.to_html)
+        key = _graph_key(request)
+        view = await run_in_threadpool(_graph_view, site, key)
+        page = await run_in_threadpool(site.memo, ("graph-page", *key), view.to_html)
     except KGError as exc:
         return refusal(400, str(exc))
     # The page carries its own CSP in a meta element; the header only keeps it inside this site's frames.

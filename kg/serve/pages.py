@@ -38,7 +38,8 @@ async def home(request: Request) -> Response:
     presenter = site.presenter(request)
     reader = site.reader
     vocabulary = site.settings.vocabulary_base
-    counts = [ClassCount(presenter.term(c), n, c.value.startswith(vocabulary)) for c, n in reader.class_counts()]
+    class_counts = site.memo("class-counts", reader.class_counts)
+    counts = [ClassCount(presenter.term(c), n, c.value.startswith(vocabulary)) for c, n in class_counts]
     counts.sort(key=lambda c: (not c.own, -c.count, c.term.curie or ""))
     provinces = sorted((presenter.term(p) for p in reader.instances(PROVINCE)), key=lambda t: t.iri or "")
     categories = sorted((presenter.term(c) for c in reader.instances(MECHANISM_CATEGORY)), key=lambda t: t.iri or "")
@@ -111,7 +112,11 @@ async def ontology(request: Request) -> Response:
         return _vocabulary_rdf(site, fmt)
     if request.url.path.rstrip("/").endswith("/def"):
         return RedirectResponse(site.linker(request).url("/ontology"), status_code=303)
-    page = build_page(site.reader, site.presenter(request), settings.vocabulary_base, settings.ontology_iri)
+    presenter = site.presenter(request)
+    page = site.memo(
+        ("ontology", presenter.linker.root),
+        lambda: build_page(site.reader, presenter, settings.vocabulary_base, settings.ontology_iri),
+    )
     return site.render(request, "ontology.html", title="Ontology · 本体", page=page, prefixes=PREFIXES)
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import socket
+import sys
 
 from kg.serve.settings import ServeSettings
-
-log = logging.getLogger("kg.serve")
 
 
 def run(
@@ -18,11 +16,17 @@ def run(
     log_level: str = "info",
     sock: socket.socket | None = None,
 ) -> None:
-    """Serve until interrupted (Ctrl+C, SIGTERM); the store is opened once, read-only."""
+    """Serve until interrupted (Ctrl+C, SIGTERM); the store is opened once, read-only.
+
+    The socket is bound before the app opens the store, so a port in use is reported at once;
+    ``port=0`` picks a free port (the log says which).
+    """
     import uvicorn
 
     from kg.serve.app import create_app
 
+    if sock is None:
+        sock = bind(host, port)
     app = create_app(settings)
     config = uvicorn.Config(
         app,
@@ -37,4 +41,24 @@ def run(
         limit_concurrency=256,
     )
     server = uvicorn.Server(config)
-    server.run(sockets=[sock] if sock is not None else None)
+    actual = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    sys.stderr.write(f"kg serve: http://{shown}:{actual}{root_path}/ (SPARQL endpoint: {root_path}/sparql)\n")
+    server.run(sockets=[sock])
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket; a port in use or an address that is not ours is a usage error, said plainly."""
+    from kg.errors import UsageError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"cannot listen on {host}:{port}: {reason} (choose another --port or --host)") from None
+    sock.set_inheritable(True)
+    return sock

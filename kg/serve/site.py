@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import pyoxigraph as ox
@@ -23,6 +26,9 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 
 log = logging.getLogger("kg.serve")
+T = TypeVar("T")
+#: Pages and views kept ready (per filter, per root path).
+MEMO_SIZE = 64
 
 
 class Site:
@@ -53,6 +59,8 @@ class Site:
             lstrip_blocks=True,
         )
         self._texts: dict[ox.NamedNode, str] | None = None
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
+        self._memo_lock = threading.Lock()
         self._adoptions: Any = None
 
     def warm_up(self) -> None:
@@ -76,6 +84,19 @@ class Site:
         return HTMLResponse(page, status_code=status_code)
 
     # --- lazily built, then kept: the store does not change while the server runs ------------
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once per key (the least recently used of MEMO_SIZE entries are dropped)."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]  # type: ignore[no-any-return]
+        value = build()  # outside the lock: two first requests may both build, and one result is kept
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     @cached_property
     def triple_count(self) -> int:
