@@ -3,7 +3,9 @@ with the curated graph (recall and precision computed from the built graph with 
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -331,3 +333,17 @@ def test_untouched_blank_nodes_are_only_selectors(linked: tuple[Draft, Knowledge
     graph, _ = _draft_graph(to_turtle(draft, knowledge.provinces), tmp_path)
     kinds = {graph.value(b, RDF.type) for b in graph.subjects() if isinstance(b, BNode)}
     assert {str(k).rsplit("#", 1)[-1] for k in kinds} == {"TextQuoteSelector", "TextPositionSelector"}
+
+
+def test_run_on_text_is_cut_into_bounded_sentences(seed_graph: Graph) -> None:
+    """A list run on with commas for thousands of clauses: pieces of bounded length, every figure found."""
+    from kg.extract.text import MAX_SENTENCE, sentences
+
+    text = "湖南省委常委 政法委书记李殿勋\n\n" + "完善12项机制，法官评查率达到5%、" * 2000
+    pieces = sentences(text)
+    assert max(p.end - p.start for p in pieces) <= MAX_SENTENCE
+    assert all(a.end <= b.start for a, b in itertools.pairwise(pieces))
+    assert re.sub(r"\s", "", "".join(p.of(text) for p in pieces)) == re.sub(r"\s", "", text)
+    draft = extract_text(text, Knowledge.from_graph(seed_graph, link=False))
+    assert len(draft.of_kind("figure")) == 4000
+    assert {c.label for c in draft.of_kind("organ")} == {"湖南省委", "湖南省委政法委", "湖南法院"}

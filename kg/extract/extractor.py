@@ -12,7 +12,7 @@ from kg.extract import figures as fig
 from kg.extract.knowledge import Knowledge
 from kg.extract.layout import TITLE, Layout, analyse
 from kg.extract.mentions import EVENT_TERM, events, terms, titles
-from kg.extract.model import Candidate, Draft, FigureData, Mention
+from kg.extract.model import Candidate, Draft, FigureData, Guess, Mention
 from kg.extract.organs import OrganMention, corefer, organ_mentions, read_posts
 from kg.extract.places import PROVINCE_NAME, Place, place_named
 from kg.extract.text import Segment, SentenceIndex, SourceInput, clauses, sentences
@@ -71,6 +71,8 @@ class _Builder:
         self.organ_mentions: list[tuple[OrganMention, str]] = []  # mention, candidate key
         self.seen: dict[str, set[tuple[int, int]]] = {}  # candidate key → its mention spans
         self.title_at: list[tuple[int, str]] = []  # (mention start, title key), in text order
+        self._clauses_of: Segment | None = None
+        self._clauses: list[Segment] = []
         self.organ_sorted: list[tuple[OrganMention, str]] = []
         self.organ_starts: list[int] = []
 
@@ -83,6 +85,12 @@ class _Builder:
             if len(parts) == 3:
                 return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
         return None
+
+    def clauses(self, sentence: Segment) -> list[Segment]:
+        """The clauses of a sentence (cached: figures and measures of one sentence ask for them often)."""
+        if self._clauses_of != sentence:
+            self._clauses_of, self._clauses = sentence, clauses(self.text, sentence)
+        return self._clauses
 
     def mention(self, start: int, end: int, inferred: bool = False) -> Mention:
         return Mention(start, end, self.text[start:end], inferred)
@@ -403,7 +411,7 @@ class _Builder:
         lead = self._lead(f, sentence)
         number = self.text[lead : f.number.end]
         ind = f.indicator_mention
-        clause = next((c for c in clauses(self.text, sentence) if c.start <= f.number.start < c.end), sentence)
+        clause = next((c for c in self.clauses(sentence) if c.start <= f.number.start < c.end), sentence)
         if ind is None:
             return self.mention(lead, f.number.end), number
         if f.number.end <= ind.start <= f.number.end + 1:
@@ -442,7 +450,7 @@ class _Builder:
         text = self.text
         speech = self.by_key.get(region.speech) if region.speech else None
         organ = speech.data.get("organ") if speech else None
-        for clause in clauses(text, sentence):
+        for clause in self.clauses(sentence):
             body = clause.of(text)
             m = MEASURE.match(body)
             if not m or len(body) < MIN_MEASURE:
@@ -483,17 +491,18 @@ class _Builder:
         index = self.know.mechanisms
         if not index:
             return
+        by_sentence: dict[Segment, list[Guess]] = {}  # many candidates share a sentence
         for cand in self.draft.candidates:
             if cand.kind in ("part", "person", "post", "organ", "speech", "event"):
                 continue
+            # the candidate's own words first (a term, a title, a measure's clause), then its sentence
             own = index.guesses(cand.label if cand.kind in ("term", "title") else cand.quote)
-            exact = [g for g in own if g.score >= 1.0]
-            if exact:
+            if own or cand.sentence is None:
                 cand.guesses = own
-            elif cand.sentence is not None:
-                cand.guesses = index.guesses(cand.sentence.of(self.text))
-            else:
-                cand.guesses = own
+                continue
+            if cand.sentence not in by_sentence:
+                by_sentence[cand.sentence] = index.guesses(cand.sentence.of(self.text))
+            cand.guesses = by_sentence[cand.sentence]
 
     def run(self) -> Draft:
         regions = self.parts()

@@ -19,7 +19,7 @@ from kg.extract.model import Guess
 from kg.namespaces import RDF, SKOS, ZF
 
 #: A guess below this score is not offered.
-THRESHOLD = 0.5
+THRESHOLD = 0.4
 _QUOTES = re.compile(r"[“”\"《》〈〉<>「」『』\s]")
 
 

@@ -9,6 +9,7 @@ its full name for a single body (湖南省纪委, 四川省监狱管理局).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -196,10 +197,12 @@ def organ_mentions(text: str, start: int, end: int, province: Place | None) -> l
                     )
                 )
                 at += 2
-        taken = [(f.start, f.end) for f in found]
+        taken = sorted((f.start, f.end) for f in found)
+        starts = [s for s, _ in taken]
         for m in ROLE.finditer(text, start, end):
-            if any(s <= m.start() < e for s, e in taken):
-                continue
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
+                continue  # part of an organ's name already found
             canonical = ROLES[m.group()]
             kind = ORGAN_TYPES[canonical]
             found.append(

@@ -154,9 +154,41 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str], keep_end: 
         yield seg
 
 
+#: A "sentence" longer than this (a list run on with commas, a text without full stops) is cut at
+#: clause marks into pieces of at most this many characters, so that work per sentence stays bounded.
+MAX_SENTENCE = 600
+_CUT = re.compile(r"[，,、：:]")
+
+
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
     """Sentences of ``text[start:end]``, each with its closing punctuation."""
-    return list(_split(text, start, len(text) if end is None else end, _SENTENCE_END, keep_end=True))
+    out: list[Segment] = []
+    for seg in _split(text, start, len(text) if end is None else end, _SENTENCE_END, keep_end=True):
+        if seg.end - seg.start <= MAX_SENTENCE:
+            out.append(seg)
+        else:
+            out.extend(_pieces(text, seg))
+    return out
+
+
+def _pieces(text: str, seg: Segment) -> list[Segment]:
+    """Cut an overlong sentence after clause marks (or anywhere, failing those) into bounded pieces."""
+    pieces = []
+    at = seg.start
+    while seg.end - at > MAX_SENTENCE:
+        limit = at + MAX_SENTENCE
+        cut = None
+        for m in _CUT.finditer(text, at + MAX_SENTENCE // 2, limit):
+            cut = m.end()
+        stop = cut or limit
+        piece = trim(text, at, stop)
+        if piece is not None:
+            pieces.append(piece)
+        at = stop
+    last = trim(text, at, seg.end)
+    if last is not None:
+        pieces.append(last)
+    return pieces
 
 
 def clauses(text: str, sentence: Segment) -> list[Segment]:
