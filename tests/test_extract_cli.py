@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,18 @@ def test_json_to_stdout_with_only_some_kinds() -> None:
     data = json.loads(result.stdout)
     assert {c["kind"] for c in data["candidates"]} == {"figure", "title"}
     assert data["counts"]["title"] == 4
+
+
+def test_only_some_kinds_as_turtle_still_parses(tmp_path: Path) -> None:
+    from kg.sources import parse_file
+
+    out = tmp_path / "figures.ttl"
+    result = kg("extract", SEED_TEXT, "--only", "figure", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "figure)" in result.stderr
+    triples = parse_file(out)
+    types = {re.split("[/#]", t.object.value)[-1] for t in triples if t.predicate.value.endswith("#type")}
+    assert types == {"Figure", "Evidence", "TextQuoteSelector", "TextPositionSelector"}
 
 
 def test_evaluate_prints_recall_and_precision() -> None:

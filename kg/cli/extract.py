@@ -86,7 +86,7 @@ def extract(
             _check_output(output, file, seeds, force)
         draft, knowledge, graph = _run(file, encoding, max_chars, include or [], seeds, not no_link, reference_date)
         if kinds:
-            draft.candidates = [c for c in draft.candidates if c.kind in kinds]
+            draft.shown = frozenset(kinds)
         text = _render(draft, kind, knowledge.provinces)
         if output is None:
             typer.echo(text, nl=False)
@@ -96,7 +96,9 @@ def extract(
             write_atomic(output, text)
         counts = ", ".join(f"{n} {k}" for k, n in draft.counts().items() if n)
         where = f"-> {output}" if output else "-> stdout"
-        typer.echo(f"drafted {len(draft.candidates)} candidates ({counts}) from {file} {where} [{kind}]", err=True)
+        typer.echo(
+            f"drafted {sum(draft.counts().values())} candidates ({counts}) from {file} {where} [{kind}]", err=True
+        )
         if not draft.registered:
             typer.echo("note: this text is not registered; run `kg add-source` before validating the draft", err=True)
         if evaluate:

@@ -98,6 +98,15 @@ class Draft:
     reference_date: str | None
     text: str
     candidates: list[Candidate] = field(default_factory=list)
+    #: The kinds to write out (``--only``); the others stay in the draft so references to them resolve.
+    shown: frozenset[str] | None = None
+
+    def shown_kinds(self) -> list[str]:
+        return [k for k in KINDS if self.shown is None or k in self.shown]
+
+    def shown_candidates(self) -> list[Candidate]:
+        """The candidates to write, kind by kind, each kind in text order."""
+        return [c for kind in self.shown_kinds() for c in sorted(self.of_kind(kind), key=lambda c: c.start)]
 
     def of_kind(self, kind: str) -> list[Candidate]:
         return [c for c in self.candidates if c.kind == kind]
@@ -106,4 +115,5 @@ class Draft:
         return {c.key: c for c in self.candidates}
 
     def counts(self) -> dict[str, int]:
-        return {kind: len(self.of_kind(kind)) for kind in KINDS}
+        """Candidates per kind written out."""
+        return {kind: len(self.of_kind(kind)) for kind in self.shown_kinds()}

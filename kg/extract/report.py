@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kg.extract.model import KINDS, Candidate, Draft, FigureData, Mention
+from kg.extract.model import Candidate, Draft, FigureData, Mention
 from kg.extract.turtle import curie
 
 HEADINGS = {
@@ -111,9 +111,7 @@ def to_json(draft: Draft) -> str:
         },
         "counts": draft.counts(),
         "draft": True,
-        "candidates": [
-            _candidate(draft, c) for kind in KINDS for c in sorted(draft.of_kind(kind), key=lambda c: c.start)
-        ],
+        "candidates": [_candidate(draft, c) for c in draft.shown_candidates()],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
@@ -253,7 +251,7 @@ class _Checklist:
             "4. Move the nodes into `ontology/facts/<file>.ttl`, then run `kg validate` and `kg stats`.",
             "",
         ]
-        for kind in KINDS:
+        for kind in draft.shown_kinds():
             cands = sorted(draft.of_kind(kind), key=lambda c: c.start)
             if not cands:
                 continue

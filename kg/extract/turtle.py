@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from kg import __version__
 from kg.evidence import evidence_turtle, span_at, turtle_literal
-from kg.extract.model import KINDS, Candidate, Draft, FigureData, Mention
+from kg.extract.model import Candidate, Draft, FigureData, Mention
 from kg.namespaces import PREFIXES
 
 DRAFT = "zf:reviewStatus zf:Draft"
@@ -55,12 +55,14 @@ class _Writer:
         self.as_of = (str(self.event.data["date"]) if self.event else None) or draft.reference_date
 
     def iri(self, key: str | None) -> str | None:
-        if key is None:
+        """The IRI of a candidate: the graph's own when it exists; None when the draft leaves it out (--only)."""
+        cand = self.by_key.get(key) if key else None
+        if cand is None:
             return None
-        cand = self.by_key.get(key)
-        if cand is not None and cand.existing:
-            return curie(cand.existing)
-        return self.prefix + key
+        return curie(cand.existing) if cand.existing else self.prefix + cand.key
+
+    def iris(self, keys: Iterable[str]) -> list[str]:
+        return [iri for iri in map(self.iri, keys) if iri]
 
     def ev(self, mention: Mention | tuple[int, int]) -> str:
         start, end = (mention.start, mention.end) if isinstance(mention, Mention) else mention
@@ -94,7 +96,7 @@ class _Writer:
 
     def write(self, provinces: dict[str, str]) -> str:
         out = [self.header()]
-        for kind in KINDS:
+        for kind in self.draft.shown_kinds():
             cands = sorted(self.draft.of_kind(kind), key=lambda c: c.start)
             if not cands:
                 continue
@@ -153,7 +155,7 @@ class _Writer:
                 ("zf:headline", zh(str(d["headline"])) if d.get("headline") else None),
                 ("zf:subheadline", zh(str(d["subheadline"])) if d.get("subheadline") else None),
                 ("zf:speaker", self.iri(str(d["speaker"]))),
-                ("zf:speakerPost", [self.iri(k) or "" for k in d.get("posts", [])]),
+                ("zf:speakerPost", self.iris(d.get("posts", []))),
                 ("zf:onBehalfOf", self.iri(d["organ"]) if d.get("organ") else None),
                 ("zf:inProvince", provinces.get(str(d.get("province")))),
                 ("zf:deliveredAt", self.iri(self.event.key) if self.event else None),
@@ -162,7 +164,7 @@ class _Writer:
             ]
             return self.block(subject, "zf:Speech", rows, self.comment(cand))
         if cand.kind == "person":
-            posts = [self.iri(k) or "" for k in d.get("posts", [])]
+            posts = self.iris(d.get("posts", []))
             rows = [*label, ("foaf:name", zh(cand.label)), ("org:holds", posts), ("prov:wasDerivedFrom", evidence)]
             return self.block(subject, "zf:Person", rows, self.comment(cand))
         if cand.kind == "post":
@@ -216,9 +218,9 @@ class _Writer:
                 *label,
                 ("zf:adoptedBy", self.iri(d["organ"]) if d.get("organ") else None),
                 ("zf:reportedIn", self.iri(d["speech"]) if d.get("speech") else None),
-                ("zf:hasFigure", [self.iri(k) or "" for k in d.get("figures", [])]),
-                ("zf:createsDocument", [self.iri(k) or "" for k, how in docs if how == "creates"]),
-                ("zf:reliesOnDocument", [self.iri(k) or "" for k, how in docs if how == "relies"]),
+                ("zf:hasFigure", self.iris(d.get("figures", []))),
+                ("zf:createsDocument", self.iris(k for k, how in docs if how == "creates")),
+                ("zf:reliesOnDocument", self.iris(k for k, how in docs if how == "relies")),
                 *self.guess_rows(cand),
                 ("prov:wasDerivedFrom", evidence),
                 ("zf:sentenceEvidence", sentence),
