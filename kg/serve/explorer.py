@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,8 +97,10 @@ async def query_page(request: Request) -> Response:
     if run and error is None:
         try:
             bound = _bind(text, fields)
+            started = time.perf_counter()
             result = await answer(site, bound)
             outcome = _outcome(site, request, result)
+            outcome.seconds = time.perf_counter() - started
         except RequestRefused as exc:
             error, status = exc.message, exc.status
         except KGError as exc:
@@ -159,9 +162,7 @@ def _bind(text: str, fields: list[ParamField]) -> str:
 def _outcome(site: Site, request: Request, result: Any) -> QueryOutcome:
     presenter = site.presenter(request)
     answer_ = result.result
-    outcome = QueryOutcome(
-        form=answer_.form, truncated=result.truncated, limit=result.limit, seconds=getattr(answer_, "seconds", 0.0)
-    )
+    outcome = QueryOutcome(form=answer_.form, truncated=result.truncated, limit=result.limit)
     if answer_.form == "ASK":
         outcome.boolean = bool(answer_.boolean)
         return outcome
@@ -277,6 +278,7 @@ class CompareCell:
     count: int
     href: str | None
     shade: float
+    selected: bool = False
 
 
 @dataclass
@@ -325,6 +327,7 @@ async def compare_page(request: Request) -> Response:
     base = {"by": by, "across": across, "lang": lang, "rows": rows}
     counts = matrix.counts()
     peak = max((n for row in counts for n in row), default=0) or 1
+    row_key, column_key = request.query_params.get("row"), request.query_params.get("column")
     table = []
     for row, row_counts in zip(matrix.rows, counts, strict=True):
         cells = []
@@ -332,14 +335,14 @@ async def compare_page(request: Request) -> Response:
             href = None
             if n:
                 href = linker.url("/compare?" + _query({**base, "row": row.iri, "column": column.iri})) + "#cell"
-            cells.append(CompareCell(n, href, round(n / peak, 2)))
+            selected = row.iri == row_key and column.iri == column_key
+            cells.append(CompareCell(n, href, round(n / peak, 2), selected))
         table.append(
             CompareRow(_entity(presenter, row.iri), row.depth, row.is_category, cells, matrix.row_total(row.iri))
         )
     explained = None
     cell_title = None
     error = None
-    row_key, column_key = request.query_params.get("row"), request.query_params.get("column")
     if row_key and column_key:
         try:
             explanation = compare.explain(data, column_key, row_key, by=None if by == "category" else by, across=across)
@@ -359,7 +362,7 @@ async def compare_page(request: Request) -> Response:
         title="Compare · 比较",
         choices=COMPARE_CHOICES,
         chosen=base,
-        columns=[_entity(presenter, c.iri) for c in matrix.columns],
+        columns=[_named(presenter, c, lang) for c in matrix.columns],
         column_totals=[matrix.column_total(c.iri) for c in matrix.columns],
         grand_total=matrix.grand_total(),
         table=table,
@@ -383,6 +386,15 @@ def _entity(presenter: Any, value: str) -> TermView:
     import pyoxigraph as ox
 
     return presenter.term(ox.NamedNode(value))  # type: ignore[no-any-return]
+
+
+def _named(presenter: Any, entity: Any, lang: str) -> TermView:
+    """A column as kg compare names it (the short name of a province), linked to its page."""
+    view = _entity(presenter, entity.iri)
+    other = "zh" if lang == "en" else "en"
+    view.text = entity.label(lang) or view.text
+    view.alt = entity.label(other) or None
+    return view
 
 
 def _explained(site: Site, presenter: Any, item: Any) -> Explained:

@@ -24,6 +24,7 @@ from kg.serve.reader import (
     curie,
     iter_language_pairs,
 )
+from kg.sparql.terms import NUMERIC_TYPES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = str(RDF.langString)
@@ -48,6 +49,7 @@ class TermView:
     alt: str | None = None  # the name in the other language
     alt_lang: str | None = None
     datatype: str | None = None
+    numeric: bool = False
     nested: list[PropertyView] = field(default_factory=list)
 
 
@@ -128,7 +130,8 @@ class Presenter:
         if isinstance(node, ox.Literal):
             datatype = node.datatype.value
             shown = None if datatype in (XSD_STRING, RDF_LANGSTRING) else curie(datatype)
-            return TermView("literal", node.value, lang=node.language or None, datatype=shown)
+            numeric = datatype in NUMERIC_TYPES
+            return TermView("literal", node.value, lang=node.language or None, datatype=shown, numeric=numeric)
         return TermView("literal", str(node))
 
     def properties(

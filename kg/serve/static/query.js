@@ -21,7 +21,12 @@
     var box = document.getElementById("description");
     box.replaceChildren();
     if (!query) return;
-    if (query.question) box.appendChild(element("p", query.question, { "class": "question" }));
+    if (query.question) {
+      var question = element("p", "", { "class": "question" });
+      if (query.competency) question.appendChild(element("span", "CQ" + query.competency, { "class": "cq" }));
+      question.appendChild(document.createTextNode((query.competency ? " " : "") + query.question));
+      box.appendChild(question);
+    }
     if (query.question_zh) box.appendChild(element("p", query.question_zh, { "class": "question", lang: "zh" }));
     var file = element("p");
     file.appendChild(element("code", query.name + ".rq"));
@@ -33,29 +38,38 @@
     box.replaceChildren();
     Object.keys((query && query.params) || {}).forEach(function (name) {
       var label = element("label", "?" + name + " ", { "class": "param" });
-      label.appendChild(element("input", "", { name: "param." + name, placeholder: query.params[name] }));
+      label.appendChild(element("input", "", { name: "param." + name, placeholder: query.params[name], title: query.params[name] }));
       box.appendChild(label);
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var queries = shipped();
-    var picker = document.getElementById("shipped");
+    var list = document.getElementById("shipped");
     var editor = document.getElementById("query");
     var form = document.getElementById("query-form");
     var name = document.getElementById("query-name");
     if (!editor || !form) return;
 
-    if (picker) {
-      picker.addEventListener("change", function () {
-        var chosen = queries.find(function (q) { return q.name === picker.value; });
-        if (!chosen) return;
-        editor.value = chosen.text;
-        name.value = chosen.name;
-        describe(chosen);
-        paramFields(chosen);
-        history.replaceState(null, "", "?name=" + encodeURIComponent(chosen.name));
-        editor.focus();
+    function pick(link) {
+      var chosen = queries.find(function (q) { return q.name === link.dataset.name; });
+      if (!chosen) return false;
+      editor.value = chosen.text;
+      name.value = chosen.name;
+      describe(chosen);
+      paramFields(chosen);
+      list.querySelectorAll("a[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
+      link.setAttribute("aria-current", "true");
+      history.replaceState(null, "", "?name=" + encodeURIComponent(chosen.name));
+      editor.focus();
+      return true;
+    }
+
+    if (list) {
+      // Picking a shipped query fills the editor in place (without a script, the link loads it).
+      list.addEventListener("click", function (event) {
+        var link = event.target.closest("a[data-name]");
+        if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && pick(link)) event.preventDefault();
       });
     }
 
