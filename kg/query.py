@@ -193,6 +193,9 @@ class Session:
     """An open graph to query: the built Oxigraph store, an in-memory load, or a remote endpoint.
 
     ``timeout`` (seconds) limits every query; ``allow_service`` permits SERVICE calls.
+    ``isolate`` runs each time-limited query in a child process that is killed on
+    time (the default); without it the query runs in a thread that is abandoned on
+    time, which suits a command that exits right after (``kg query``).
     """
 
     def __init__(
@@ -205,6 +208,7 @@ class Session:
         allow_service: bool = False,
         default_graphs: Iterable[str] = (),
         graph: Any = None,
+        isolate: bool = True,
     ) -> None:
         if endpoint is None and backend not in BACKENDS:
             raise UsageError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
@@ -216,6 +220,7 @@ class Session:
         self.allow_service = allow_service
         self.default_graphs = list(default_graphs)
         self._graph = graph
+        self.isolate = isolate
         if self.backend == "oxigraph":
             _require_store(self.store)
 
@@ -296,10 +301,12 @@ class Session:
         started = time.perf_counter()
         if self.backend == "memory":
             graph = self.graph
-            result = run_limited(_run_rdflib, (graph, text, self.prefixes, bindings), limit, block_network=not allow)
+            job = (graph, text, self.prefixes, bindings)
+            result = run_limited(_run_rdflib, job, limit, block_network=not allow, isolate=self.isolate)
         elif self.backend == "oxigraph":
             bound = lexer.inject_values(text, values)
-            result = run_limited(_run_oxigraph, (self.store, bound, self.prefixes, form), limit)
+            job = (self.store, bound, self.prefixes, form)
+            result = run_limited(_run_oxigraph, job, limit, isolate=self.isolate)
         else:
             result = self._run_endpoint(text, form, values, limit)
         result.seconds = time.perf_counter() - started

@@ -94,6 +94,7 @@ def query_command(
             timeout=timeout or None,
             allow_service=allow_service,
             default_graphs=default_graph or [],
+            isolate=False,  # a timed-out query's thread ends when the command exits
         )
         bindings = dict(parse_param(spec, session.prefixes) for spec in param or [])
         if name is not None:

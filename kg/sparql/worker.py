@@ -1,10 +1,13 @@
-"""Run a query with a hard time limit.
+"""Run a query with a time limit.
 
-Neither pyoxigraph nor rdflib can interrupt a running query, so the query runs
-in a child process that is killed when the time is up. On Linux the child is
-forked: it starts at once and shares the parent's loaded graph. Where fork is
-not available the query runs in a thread, which cannot be stopped: the caller
-gets QueryTimeout on time, but the thread runs on until its query ends.
+Neither pyoxigraph nor rdflib can interrupt a running query. Two ways to stop one:
+
+- isolated (the Python API's default): the query runs in a child process that
+  is killed when the time is up. On Linux the child is forked: it starts at
+  once and shares the parent's loaded graph.
+- in a thread (``kg query``, and where fork is not available): the caller gets
+  QueryTimeout on time while the thread runs on; a command then exits, which
+  ends the thread with it, and costs no process start on every query.
 """
 
 from __future__ import annotations
@@ -25,11 +28,17 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def run_limited(func: Callable[..., T], args: tuple[Any, ...], timeout: float | None, block_network: bool = False) -> T:
+def run_limited(
+    func: Callable[..., T],
+    args: tuple[Any, ...],
+    timeout: float | None,
+    block_network: bool = False,
+    isolate: bool = True,
+) -> T:
     """``func(*args)`` stopped after ``timeout`` seconds (None or 0: no limit, run here)."""
     if not timeout or timeout <= 0:
         return func(*args)
-    if can_fork():
+    if isolate and can_fork():
         return _in_child(func, args, timeout, block_network)
     return _in_thread(func, args, timeout)
 
