@@ -135,3 +135,9 @@ def test_party_leadership_is_the_one_category_unique_to_a_province(oxigraph: Ses
         (r["catLabel"], r["provName"]) for r in oxigraph.run("shared-categories").records() if r["sharing"] == "unique"
     }
     assert unique == {("党委领导与统筹推进", "湖南")}
+
+
+def test_the_user_guide_lists_every_shipped_query() -> None:
+    guide = (HERE.parent / "docs" / "querying.md").read_text(encoding="utf-8")
+    missing = [q.name for q in shipped_queries() if f"`{q.name}`" not in guide]
+    assert missing == []
