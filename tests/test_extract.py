@@ -347,3 +347,22 @@ def test_run_on_text_is_cut_into_bounded_sentences(seed_graph: Graph) -> None:
     draft = extract_text(text, Knowledge.from_graph(seed_graph, link=False))
     assert len(draft.of_kind("figure")) == 4000
     assert {c.label for c in draft.of_kind("organ")} == {"湖南省委", "湖南省委政法委", "湖南法院"}
+
+
+def test_report_wording_pairs_changes_and_reads_large_numbers(seed_graph: Graph) -> None:
+    text = (
+        "2020年，全省法院共受理案件150.6万件，审结142.3万件，同比分别上升8.2%和7.9%。"
+        "一审服判息诉率达92%，较去年提高1.3个百分点。1至11月办理执行案件31万余件。"
+    )
+    draft = extract_text(text, Knowledge.from_graph(seed_graph, link=False), reference_date="2020-12-31")
+    key = {c.data["figure"].number.text: c.key for c in draft.of_kind("figure")}
+    filed, closed = figure(draft, "150.6万件"), figure(draft, "142.3万件")
+    assert (filed.value, filed.counter, closed.value) == (Decimal(1506000), "件", Decimal(1423000))
+    up_filed, up_closed = figure(draft, "8.2%"), figure(draft, "7.9%")
+    assert up_filed.comparators == up_closed.comparators == ["YearOnYearIncrease"]
+    assert (up_filed.change_of, up_closed.change_of) == (key["150.6万件"], key["142.3万件"])
+    points = figure(draft, "1.3个百分点")
+    assert points.comparators == ["YearOnYearIncrease"] and points.change_of == key["92%"]
+    assert points.period is None  # 去年 is the base of the comparison, not the figure's period
+    enforcement = figure(draft, "31万余件")
+    assert (enforcement.value, enforcement.comparators, enforcement.period.end) == (310000, ["AtLeast"], "2020-11-30")

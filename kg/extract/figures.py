@@ -7,6 +7,7 @@ The number patterns extend ``kg.coverage``'s (its NUMBER and COUNTERS), so that
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,7 +32,7 @@ FIGURE = re.compile(
     rf"(?P<ratio>(?<![\d.:：∶])1[:：∶](?P<ratio_v>{NUMBER})(?![\d:：∶]))"
     rf"|(?P<pp>(?<![\d.])(?P<pp_v>{NUMBER})个百分点)"
     rf"|(?P<pct>(?<![\d.,])(?P<pct_v>{AMOUNT})\s?[%％](?P<pct_more>以上)?)"
-    rf"|(?P<count>(?<![\d.,:：∶\-/])(?P<count_v>{AMOUNT})(?P<count_more>余|多)?(?P<count_big>万|亿)?"
+    rf"|(?P<count>(?<![\d.,:：∶\-/])(?P<count_v>{AMOUNT})(?P<count_more>余|多)?(?P<count_big>万|亿)?(?P<count_more3>余|多)?"
     rf"(?P<count_c>{COUNTER})?(?(count_c)|(?(count_big)|(?!)))(?P<count_more2>以上)?)"
     rf"|(?P<cn>(?<!第)(?P<cn_v>[{CHINESE_NUMERAL}]+)(?P<cn_c>{CN_COUNTER}))"
     r"|(?P<zero>零(?:发生|事故|发案|差错|投诉|伤亡|脱逃))"
@@ -46,8 +47,12 @@ AFTER = (
     (re.compile(r"(?:在)?全国率先"), "FirstNationally"),
     (re.compile(r"排名第一|位居第一|排名首位|排第一|名列第一"), "RankedFirst"),
 )
-YOY_UP = re.compile(r"同比(?:上升|增长|提高|增加|上涨)了?\s*$")
-YOY_DOWN = re.compile(r"同比(?:下降|减少|降低|下滑)了?\s*$")
+#: Year on year: 同比上升, 较去年提高, 比上年同期分别增长.
+_YOY = r"(?:同比|较去年|较上年|比去年|比上年|与去年相比|与上年相比)(?:同期)?(?:分别)?"
+YOY_UP = re.compile(_YOY + r"(?:上升|增长|提高|增加|上涨)了?\s*$")
+YOY_DOWN = re.compile(_YOY + r"(?:下降|减少|降低|下滑)了?\s*$")
+#: A period that is only the base of a comparison (较去年, 比上年同期) is not the figure's period.
+COMPARISON_BASE = re.compile(r"[较比]$|与$")
 REDUCTION = re.compile(r"(?:缩短|节约|节省|减少|降低|压缩)了?\s*$")
 #: "from A … to B": A is followed by B.
 TRANSITION = re.compile(r"(?:提升|提高|优化|上升|下降|降低|增长|增加|减少|压缩|缩短)(?:到|至|为)")
@@ -68,7 +73,47 @@ class RawFigure:
 
 
 def _counted(value: Decimal, big: str | None) -> Decimal:
-    return value * BIG[big] if big else value
+    """150.6万 → 1506000 (an integer when it is one)."""
+    if not big:
+        return value
+    value *= BIG[big]
+    return value.to_integral_value() if value == value.to_integral_value() else value.normalize()
+
+
+_CHANGE_WORDS = ("YearOnYearIncrease", "YearOnYearDecrease", "Reduction")
+
+
+def _is_change(f: FigureData) -> bool:
+    return f.unit == "PercentagePoint" or "YearOnYearIncrease" in f.comparators or "YearOnYearDecrease" in f.comparators
+
+
+def _link_changes(text: str, figs: list[FigureData]) -> None:
+    """Changes report on the figures before them; 从A…提升到B makes a before/after pair.
+
+    A run of changes after 分别 pairs with as many figures before it, in order
+    (受理150.6万件，审结142.3万件，同比分别上升8.2%和7.9%); otherwise a change is
+    the change of the nearest figure before it that is not itself a change.
+    """
+    i = 0
+    while i < len(figs):
+        f = figs[i]
+        if not _is_change(f):
+            if i and TRANSITION.search(text[figs[i - 1].number.end : f.number.start]) and figs[i - 1].unit == f.unit:
+                figs[i - 1].followed_by, f.preceded_by = str(id(f)), str(id(figs[i - 1]))
+            i += 1
+            continue
+        run = [f]
+        while i + len(run) < len(figs) and _is_change(figs[i + len(run)]):
+            run.append(figs[i + len(run)])
+        bases = [g for g in figs[:i] if not _is_change(g) and g.unit in ("Percent", "RatioToOne", "Count")]
+        lead = text[bases[-1].number.end if bases else 0 : f.number.start] if bases else ""
+        if len(run) > 1 and "分别" in lead and len(bases) >= len(run):
+            for change, base in zip(run, bases[-len(run) :], strict=True):
+                change.change_of = str(id(base))
+        elif bases:
+            for change in run:
+                change.change_of = str(id(bases[-1]))
+        i += len(run)
 
 
 def scan(text: str, start: int, end: int) -> list[FigureData]:
@@ -104,7 +149,7 @@ def scan(text: str, start: int, end: int) -> list[FigureData]:
             else:
                 value = _counted(value, g("count_big"))
                 figure = FigureData(value, "Count", mention, counter=counter or g("count_big"), rule="count")
-            if g("count_more") or g("count_more2"):
+            if g("count_more") or g("count_more2") or g("count_more3"):
                 figure.comparators.append("AtLeast")
             found.append(figure)
         elif g("cn"):
@@ -241,7 +286,7 @@ def contextualise(text: str, sentence: Segment, figs: list[FigureData], ref_year
         extra += _all_figures(text, c, [f for f in figs if c.start <= f.number.start < c.end])
     figs = sorted(figs + extra, key=lambda f: f.number.start)
     for f in figs:
-        before = text[max(sentence.start, f.number.start - 8) : f.number.start]
+        before = text[max(sentence.start, f.number.start - 14) : f.number.start]
         if YOY_UP.search(before):
             f.comparators.append("YearOnYearIncrease")
         elif YOY_DOWN.search(before):
@@ -269,27 +314,20 @@ def contextualise(text: str, sentence: Segment, figs: list[FigureData], ref_year
                 if comparator not in f.comparators:
                     f.comparators.append(comparator)
         since = p_end
-    # links: a change of the figure before it; before/after pairs
-    for i, f in enumerate(figs):
-        prior = figs[i - 1] if i else None
-        if prior is None:
-            continue
-        between = text[prior.number.end : f.number.start]
-        if (
-            f.unit == "PercentagePoint"
-            or "YearOnYearIncrease" in f.comparators
-            or "YearOnYearDecrease" in f.comparators
-        ) and prior.unit in ("Percent", "RatioToOne", "Count"):
-            f.change_of = str(id(prior))
-        elif (
-            TRANSITION.search(between)
-            and prior.unit == f.unit
-            and not re.search(r"[，,；;]", between.replace("的", "")[:0])
-        ):
-            prior.followed_by, f.preceded_by = str(id(f)), str(id(prior))
+    # a figure listed right after one with a change word shares it (同比分别上升8.2%和7.9%)
+    for prior, f in itertools.pairwise(figs):
+        if re.fullmatch(r"\s*[、和及与]\s*", text[prior.number.end : f.number.start]) and not f.comparators:
+            f.comparators = [c for c in prior.comparators if c in _CHANGE_WORDS]
+    _link_changes(text, figs)
     # periods: the last period before the figure in its sentence, unless it belongs to an earlier figure of a pair
     for f in figs:
-        candidates = [p for p in found if p.end <= f.number.start and not (p.start <= f.number.start < p.end)]
+        candidates = [
+            p
+            for p in found
+            if p.end <= f.number.start
+            and not (p.start <= f.number.start < p.end)
+            and not COMPARISON_BASE.search(text[max(sentence.start, p.start - 2) : p.start])
+        ]
         if candidates:
             p = candidates[-1]
             earlier = [g for g in figs if p.end <= g.number.start < f.number.start]
@@ -331,9 +369,8 @@ def contextualise(text: str, sentence: Segment, figs: list[FigureData], ref_year
             elif f.rule == "all of a count (全部)":
                 f.indicator_mention = _indicator_after(text, f, clause.end)
             else:
-                first_in_clause = group[0]
-                anchor = first_in_clause if f.preceded_by else f
-                f.indicator_mention = _indicator_before(text, clause, anchor, found)
+                # a second figure of the clause is measured by what stands before the first
+                f.indicator_mention = _indicator_before(text, clause, group[0], found)
             if f.indicator_mention is None and f.change_of and f.change_of in keyed:
                 f.indicator_mention = keyed[f.change_of].indicator_mention
             if f.indicator_mention is not None:
