@@ -5,12 +5,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.extract import figures as fig
 from kg.extract.knowledge import Knowledge
-from kg.extract.layout import TITLE, Layout, analyse
+from kg.extract.layout import TITLE, Layout, SpeechLayout, analyse
 from kg.extract.mentions import EVENT_TERM, events, terms, titles
 from kg.extract.model import Candidate, Draft, FigureData, Guess, Mention
 from kg.extract.organs import OrganMention, corefer, organ_mentions, read_posts
@@ -175,10 +174,7 @@ class _Builder:
             )
         )
 
-    def _speech(self, speech: object) -> Region:
-        from kg.extract.layout import SpeechLayout
-
-        assert isinstance(speech, SpeechLayout)
+    def _speech(self, speech: SpeechLayout) -> Region:
         text = self.text
         place, posts = read_posts(text, speech.post.start, speech.post.end, TITLE)
         name = speech.name.of(text)
@@ -523,8 +519,3 @@ def extract_text(text: str, knowledge: Knowledge, name: str = "<text>", referenc
     data = text.encode("utf-8")
     source = SourceInput(Path(name), text, hashlib.sha256(data).hexdigest(), hashlib.sha256(data).hexdigest(), "utf-8")
     return extract(source, knowledge, reference_date)
-
-
-def kinds_of(draft: Draft, kinds: Iterable[str]) -> list[Candidate]:
-    wanted = set(kinds)
-    return [c for c in draft.candidates if c.kind in wanted]

@@ -7,6 +7,7 @@ offset into it is an offset into the file as registered.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import hashlib
 import re
@@ -197,7 +198,7 @@ def clauses(text: str, sentence: Segment) -> list[Segment]:
 
 
 class SentenceIndex:
-    """Finds the sentence and clause around an offset in O(log n)."""
+    """Finds the sentence around an offset in O(log n)."""
 
     def __init__(self, text: str, sentence_list: list[Segment]) -> None:
         self.text = text
@@ -205,18 +206,7 @@ class SentenceIndex:
         self.starts = [s.start for s in sentence_list]
 
     def sentence_at(self, offset: int) -> Segment | None:
-        import bisect
-
         i = bisect.bisect_right(self.starts, offset) - 1
         if i >= 0 and self.items[i].start <= offset < max(self.items[i].end, self.items[i].start + 1):
             return self.items[i]
         return None
-
-    def clause_at(self, start: int, end: int) -> Segment | None:
-        sentence = self.sentence_at(start)
-        if sentence is None:
-            return None
-        for clause in clauses(self.text, sentence):
-            if clause.start <= start < clause.end:
-                return Segment(clause.start, max(clause.end, min(end, sentence.end)))
-        return sentence
