@@ -489,7 +489,7 @@ def test_kg_serve_without_a_store_says_so(tmp_path: Path) -> None:
 
     from kg.cli import app
 
-    result = CliRunner().invoke(app, ["serve", "--store", str(tmp_path / "missing"), "--port", "1"])
+    result = CliRunner().invoke(app, ["serve", "--store", str(tmp_path / "missing"), "--port", "0"])
     assert result.exit_code == 2
     assert "no graph store" in result.output and "kg build" in result.output
 

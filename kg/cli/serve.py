@@ -9,7 +9,6 @@ import typer
 
 from kg.cli import app
 from kg.cli.common import SeedsDirOption, StoreOption, reported
-from kg.namespaces import BASE
 
 
 @app.command()
@@ -18,12 +17,13 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     store: StoreOption = None,
     base_iri: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--base-iri",
-            help="IRI base of the entities this server answers for: /id/X is <BASE id/X>, /def/X is <BASE def/X>.",
+            help="IRI base of the entities this server answers for: /id/X is <BASE id/X>, /def/X is <BASE def/X> "
+            "(default: https://w3id.org/zhengfa-kg/, the project's persistent IRIs).",
         ),
-    ] = BASE,
+    ] = None,
     root_path: Annotated[
         str, typer.Option("--root-path", help="Path prefix when served behind a proxy under a sub-path, e.g. /kg.")
     ] = "",
@@ -53,12 +53,21 @@ def serve(
     (/, /query, /graph, /compare, /ontology). Stop it with Ctrl+C."""
     with reported():
         from kg.errors import UsageError
+        from kg.namespaces import BASE
         from kg.serve import ServeSettings, run
 
+        base_iri = base_iri or BASE
         if not base_iri.endswith(("/", "#")):
             raise UsageError(f"--base-iri must end with / or #: {base_iri!r}")
-        if max_rows < 1 or max_body < 1024 or timeout < 0 or concurrent_queries < 1 or query_memory < 0:
-            raise UsageError("--max-rows and --concurrent-queries must be at least 1, --max-body at least 1024")
+        for option, value, least in (
+            ("--max-rows", max_rows, 1),
+            ("--concurrent-queries", concurrent_queries, 1),
+            ("--max-body", max_body, 1024),
+            ("--timeout", timeout, 0),
+            ("--query-memory", query_memory, 0),
+        ):
+            if value < least:
+                raise UsageError(f"{option} must be at least {least}, not {value}")
         settings = ServeSettings(
             store=Path(store) if store else None,
             base_iri=base_iri,
