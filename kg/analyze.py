@@ -51,6 +51,9 @@ EXPORT_SUFFIXES: tuple[str, ...] = (".graphml", ".gexf")
 #: The order kinds of node are listed in.
 KINDS: tuple[str, ...] = ("province", "organ", "measure", "category", "mechanism")
 DEFAULT_SEED = 42
+#: Up to this many nodes betweenness is exact; above, it is estimated from a seeded sample of sources.
+EXACT_BETWEENNESS_NODES = 2000
+DEFAULT_SAMPLES = 500
 
 KIND_WORDS: dict[str, dict[str, str]] = {
     "province": {"zh": "省份", "en": "provinces"},
@@ -218,6 +221,7 @@ class Analysis:
     seed: int
     resolution: float
     projection: list[ProvincePair] = field(default_factory=list)
+    samples: int | None = None  # betweenness estimated from this many sources; None: exact
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -265,15 +269,26 @@ def analyze(
     seed: int = DEFAULT_SEED,
     resolution: float = 1.0,
     lang: str = "zh",
+    samples: int | None = None,
 ) -> Analysis:
-    """Degree and betweenness centrality, Louvain communities and the province projection."""
+    """Degree and betweenness centrality, Louvain communities and the province projection.
+
+    Betweenness is exact up to :data:`EXACT_BETWEENNESS_NODES` nodes and otherwise
+    estimated from ``samples`` source nodes (default :data:`DEFAULT_SAMPLES`) drawn
+    with ``seed``; ``samples=0`` forces the exact computation.
+    """
     import networkx as nx
 
     if resolution <= 0:
         raise UsageError("--resolution must be greater than 0")
+    if samples is not None and samples < 0:
+        raise UsageError("--samples must be 0 (exact) or more")
     graph = network(data, name, lang)
     degree_centrality = nx.degree_centrality(graph) if graph.number_of_nodes() > 1 else dict.fromkeys(graph, 0.0)
-    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    if samples is None:
+        samples = DEFAULT_SAMPLES if graph.number_of_nodes() > EXACT_BETWEENNESS_NODES else 0
+    k = samples if 0 < samples < graph.number_of_nodes() else None
+    betweenness = nx.betweenness_centrality(graph, k=k, normalized=True, seed=seed if k else None)
     groups = communities(graph, seed, resolution)
     member_of = {node: i for i, group in enumerate(groups, 1) for node in group}
     modularity = (
@@ -299,7 +314,7 @@ def analyze(
         graph.nodes[node]["degree_centrality"] = round(degree_centrality[node], 6)
         graph.nodes[node]["betweenness"] = round(betweenness[node], 6)
         graph.nodes[node]["community"] = member_of.get(node, 0)
-    return Analysis(name, graph, scores, groups, modularity, seed, resolution, province_projection(data))
+    return Analysis(name, graph, scores, groups, modularity, seed, resolution, province_projection(data), k)
 
 
 # ---------------------------------------------------------------------------
@@ -341,6 +356,10 @@ HEAD: dict[str, dict[str, str]] = {
     "strength": {"zh": "加权度", "en": "weighted degree"},
     "degree_centrality": {"zh": "度中心性", "en": "degree centrality"},
     "betweenness": {"zh": "介数中心性", "en": "betweenness"},
+    "estimated": {
+        "zh": "介数中心性为估计值（{k} 个抽样源点，seed {seed}）",
+        "en": "betweenness estimated from {k} sampled sources (seed {seed})",
+    },
     "community": {"zh": "社区", "en": "community"},
     "top": {"zh": "中心性最高的{kind}（前 {n} 名）", "en": "Most central {kind} (top {n})"},
     "projection": {
@@ -372,10 +391,13 @@ def _summary(analysis: Analysis, lang: str) -> str:
     parts = sep.join(f"{_kind_word(k, lang)} {n}" for k, n in kinds.items())
     name = NETWORK_WORDS[analysis.name]["en" if lang == "en" else "zh"]
     graph = analysis.graph
-    return (
+    line = (
         f"{_h('network', lang)}: {name} — {graph.number_of_nodes()} {_h('nodes', lang)} ({parts}), "
         f"{graph.number_of_edges()} {_h('edges', lang)}"
     )
+    if analysis.samples:
+        line += ("; " if lang == "en" else "；") + _h("estimated", lang, k=analysis.samples, seed=analysis.seed)
+    return line
 
 
 def _centrality_rows(analysis: Analysis, kind: str, top: int, lang: str) -> tuple[list[str], list[list[str]]]:
@@ -489,6 +511,7 @@ def report_json(analysis: Analysis, top: int = 10, lang: str = "zh") -> str:
             }
             for s in analysis.scores
         ],
+        "betweenness_samples": analysis.samples,
         "communities": {
             "algorithm": "louvain",
             "seed": analysis.seed,

@@ -119,6 +119,20 @@ def test_louvain_communities_partition_the_nodes_deterministically(data: Adoptio
     assert len(finer.communities) > len(first.communities)
 
 
+def test_sampled_betweenness_for_large_networks_is_seeded_and_said(data: Adoptions) -> None:
+    exact = analyze.analyze(data, "full")
+    assert exact.samples is None  # 258 nodes: exact
+    sampled = analyze.analyze(data, "full", samples=60, seed=3)
+    assert sampled.samples == 60
+    assert sampled.scores == analyze.analyze(data, "full", samples=60, seed=3).scores
+    assert "介数中心性为估计值（60 个抽样源点，seed 3）" in analyze.render(sampled, "table")
+    assert json.loads(analyze.render(sampled, "json"))["betweenness_samples"] == 60
+    top_exact = {s.iri for s in exact.top("organ", "betweenness", 3)}
+    assert top_exact & {s.iri for s in sampled.top("organ", "betweenness", 3)}
+    with pytest.raises(UsageError, match="--samples"):
+        analyze.analyze(data, samples=-1)
+
+
 @pytest.mark.parametrize("name", analyze.NETWORKS)
 def test_graphml_and_gexf_round_trip(data: Adoptions, name: str, tmp_path: Path) -> None:
     result = analyze.analyze(data, name)
@@ -184,6 +198,7 @@ def test_cli_exports_and_prints_json(tmp_path: Path) -> None:
         (["--export", "x.png"], ".graphml or .gexf"),
         (["--top", "0"], "--top must be"),
         (["--resolution", "0"], "--resolution must be"),
+        (["--samples", "-5"], "--samples must be"),
     ],
 )
 def test_cli_errors_exit_2(args: list[str], message: str) -> None:

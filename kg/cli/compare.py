@@ -180,7 +180,16 @@ def analyze(
         ),
     ] = "organ-mechanism",
     top: Annotated[int, typer.Option("--top", help="How many nodes of each kind to list.")] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain community detection.")] = 42,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the Louvain communities (and of sampled betweenness).")
+    ] = 42,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            help="Betweenness from this many sampled sources; 0: exact. Default: exact up to 2000 nodes, else 500.",
+        ),
+    ] = None,
     resolution: Annotated[
         float, typer.Option("--resolution", help="Louvain resolution: above 1 favours smaller communities.")
     ] = 1.0,
@@ -213,8 +222,10 @@ def analyze(
             raise UsageError("--top must be at least 1")
         if resolution <= 0:
             raise UsageError("--resolution must be greater than 0")
+        if samples is not None and samples < 0:
+            raise UsageError("--samples must be 0 (exact) or more")
         data = _load(backend, store, include)
-        result = lib.analyze(data, network, seed=seed, resolution=resolution, lang=lang)
+        result = lib.analyze(data, network, seed=seed, resolution=resolution, lang=lang, samples=samples)
         text = lib.render(result, fmt, top=top, lang=lang)
         for path in export or []:
             lib.export(result.graph, path)
