@@ -99,13 +99,15 @@ async def query_page(request: Request) -> Response:
             bound = _bind(text, fields)
             started = time.perf_counter()
             result = await answer(site, bound)
-            outcome = _outcome(site, request, result)
+            outcome = await run_in_threadpool(_outcome, site, request, result)
             outcome.seconds = time.perf_counter() - started
         except RequestRefused as exc:
             error, status = exc.message, exc.status
         except KGError as exc:
             error, status = str(exc), 400
-    return site.render(
+    # Rendering up to SHOWN_ROWS rows is real work: off the event loop, like the query.
+    return await run_in_threadpool(
+        site.render,
         request,
         "query.html",
         status_code=status,
@@ -219,14 +221,14 @@ def _graph_view(site: Site, key: tuple[Any, ...]) -> Any:
     return site.memo(("graph", *key), build)
 
 
-async def graph_page(request: Request) -> Response:
+def graph_page(request: Request) -> Response:
     """The explorer around kg viz's page: filters, then the interactive graph in a frame."""
     site: Site = request.app.state.site
     key = _graph_key(request)
     error = None
     view = None
     try:
-        view = await run_in_threadpool(_graph_view, site, key)
+        view = _graph_view(site, key)
     except KGError as exc:
         error = str(exc)
     presenter = site.presenter(request)
@@ -249,13 +251,13 @@ async def graph_page(request: Request) -> Response:
     )
 
 
-async def graph_view(request: Request) -> Response:
+def graph_view(request: Request) -> Response:
     """kg viz's self-contained page (its own Content-Security-Policy forbids every request)."""
     site: Site = request.app.state.site
     try:
         key = _graph_key(request)
-        view = await run_in_threadpool(_graph_view, site, key)
-        page = await run_in_threadpool(site.memo, ("graph-page", *key), view.to_html)
+        view = _graph_view(site, key)
+        page = site.memo(("graph-page", *key), view.to_html)
     except KGError as exc:
         return refusal(400, str(exc))
     # The page carries its own CSP in a meta element; the header only keeps it inside this site's frames.
@@ -303,14 +305,14 @@ def _choice(request: Request, name: str) -> str:
     return value if value in COMPARE_CHOICES[name] else COMPARE_CHOICES[name][0]
 
 
-async def compare_page(request: Request) -> Response:
+def compare_page(request: Request) -> Response:
     """kg compare's matrix: measures per mechanism (category) × province (organ type); a cell lists its quotes."""
     site: Site = request.app.state.site
     from kg import compare
 
     by, across, lang, rows = (_choice(request, n) for n in ("by", "across", "lang", "rows"))
     try:
-        data = await run_in_threadpool(site.adoptions)
+        data = site.adoptions()
         matrix = compare.build_matrix(data, by=by, across=across, rows=rows)
     except KGError as exc:
         return refusal(500, f"the comparison cannot be built from this graph: {exc}")

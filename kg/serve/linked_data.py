@@ -95,15 +95,15 @@ def _page(request: Request, route: str) -> Response:
     return describe(request, site, node, fmt)
 
 
-async def entity(request: Request) -> Response:
+def entity(request: Request) -> Response:
     return _page(request, "id")
 
 
-async def vocabulary_term(request: Request) -> Response:
+def vocabulary_term(request: Request) -> Response:
     return _page(request, "def")
 
 
-async def resource(request: Request) -> Response:
+def resource(request: Request) -> Response:
     """Any IRI the graph mentions (``?iri=``); IRIs under this server's base go to their own path."""
     site: Site = request.app.state.site
     value = request.query_params.get("iri", "")

@@ -33,7 +33,7 @@ class ClassCount:
     own: bool
 
 
-async def home(request: Request) -> Response:
+def home(request: Request) -> Response:
     site: Site = request.app.state.site
     presenter = site.presenter(request)
     reader = site.reader
@@ -67,7 +67,7 @@ def _shipped() -> list:  # type: ignore[type-arg]
         return []
 
 
-async def search(request: Request) -> Response:
+def search(request: Request) -> Response:
     """Entities by label in either language; JSON for a script (``format=json`` or ``Accept: application/json``)."""
     site: Site = request.app.state.site
     q = request.query_params.get("q", "")[:MAX_QUERY_LENGTH]
@@ -100,7 +100,7 @@ async def search(request: Request) -> Response:
     return site.render(request, "search.html", title=f"{q} · search" if q else "search", q=q, rows=rows)
 
 
-async def ontology(request: Request) -> Response:
+def ontology(request: Request) -> Response:
     """The ontology reference in HTML, or the vocabulary's triples in RDF (this is also ``/def``)."""
     site: Site = request.app.state.site
     try:
@@ -138,7 +138,7 @@ def _vocabulary_rdf(site: Site, fmt: object) -> Response:
     return Response(body, media_type=f"{fmt.media_type}; charset=utf-8", headers={"Vary": "Accept"})  # type: ignore[attr-defined]
 
 
-async def source(request: Request) -> Response:
+def source(request: Request) -> Response:
     """A source text, with the quote at ``start``–``end`` marked (code point offsets, as the evidence gives them)."""
     site: Site = request.app.state.site
     linker = site.linker(request)
