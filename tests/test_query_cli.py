@@ -71,6 +71,10 @@ def test_exactly_one_query_source(store: str, tmp_path: Path) -> None:
     assert code == 2 and "cannot read the query file" in err
     code, _, err = kg("query", "--name", "speakerz", "--store", store)
     assert code == 2 and "did you mean speakers" in err
+    code, _, err = kg("query", "--name", "speakers", "--store", store, "--include", str(tmp_path))
+    assert code == 2 and "--backend memory" in err
+    code, _, err = kg("query", "--name", "speakers", "--store", store, "--default-graph", "urn:g")
+    assert code == 2 and "--endpoint" in err
 
 
 def test_memory_backend_gives_the_same_answer(store: str) -> None:
@@ -265,3 +269,15 @@ def test_python_m_kg_query_reports_errors_with_exit_2(store: str) -> None:
         [sys.executable, "-m", "kg", "query", "CLEAR ALL", "--store", store], capture_output=True, cwd=ROOT, timeout=120
     )
     assert done.returncode == 2 and b"SPARQL Update" in done.stderr and done.stdout == b""
+
+
+def test_memory_backend_reads_extra_files(tmp_path: Path) -> None:
+    extra = tmp_path / "draft.ttl"
+    extra.write_text(
+        "@prefix zf: <https://w3id.org/zhengfa-kg/def/> .\n@prefix zfr: <https://w3id.org/zhengfa-kg/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'zfr:province-zhejiang a zf:Province ; zf:shortName "浙江"@zh , "Zhejiang"@en ; zf:divisionCode "330000" .\n',
+        encoding="utf-8",
+    )
+    code, out, _ = kg("query", PROVINCES, "--backend", "memory", "--include", str(extra), "-F", "csv")
+    assert code == 0 and "https://w3id.org/zhengfa-kg/id/province-zhejiang" in [r["p"] for r in csv_rows(out)]

@@ -86,6 +86,10 @@ def query_command(
         sources = [s for s in (query is not None, file is not None, name is not None) if s]
         if len(sources) != 1:
             raise UsageError("give the query one way: as text (or - for standard input), with --file, or with --name")
+        if include and (backend != "memory" or endpoint):
+            raise UsageError("--include adds files to --backend memory; the store holds what `kg build` loaded")
+        if default_graph and not endpoint:
+            raise UsageError("--default-graph goes with --endpoint")
         session = Session(
             backend=backend,
             store=store,

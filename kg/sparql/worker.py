@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -77,7 +78,11 @@ def _in_child(func: Callable[..., T], args: tuple[Any, ...], timeout: float, blo
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child_main, args=(sender, func, args, block_network), daemon=True)
-    process.start()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about fork in a process with threads (a Jupyter kernel): the
+        # child only runs the query and leaves by os._exit, touching no lock of theirs.
+        warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+        process.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
