@@ -262,6 +262,12 @@ def _explain(response: httpx.Response, endpoint: str, graph: str, credentials: C
         )
     if status >= 500:
         return EndpointError(f"{endpoint} failed to store the graph (HTTP {status}){said_part}")
+    if 300 <= status < 400:
+        target = response.headers.get("location", "elsewhere")
+        return EndpointError(
+            f"{endpoint} redirects to {target} (HTTP {status}): push to that URL instead "
+            "(an upload is never re-sent to a redirected address)"
+        )
     return EndpointError(f"{endpoint} refused the upload (HTTP {status}){said_part}")
 
 

@@ -156,7 +156,7 @@ DefaultHost  = 127.0.0.1:{http_port}
 [SPARQL]
 ResultSetMaxRows           = {max_rows}
 MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime      = 60
+MaxQueryExecutionTime      = 0
 DefaultGraph               =
 DeferInferenceRulesInit    = 0
 """
@@ -166,7 +166,9 @@ DeferInferenceRulesInit    = 0
 class Virtuoso:
     """One private Virtuoso instance living in ``folder``.
 
-    ``max_rows`` lifts Virtuoso's result cap (10,000 rows by default);
+    ``max_rows`` lifts Virtuoso's result cap (10,000 rows by default); queries
+    have no server-side time limit (Virtuoso would return a partial answer
+    when one is reached), so clients must set theirs;
     ``buffers`` are 8 kB pages of cache (170,000 ≈ 1.3 GB, enough for a few
     million triples).
     """

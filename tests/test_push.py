@@ -191,6 +191,7 @@ def test_a_full_disk_on_the_server_gives_a_clear_error(tmp_path: Path, untouched
         (["--graph", GRAPH, "--endpoint", "ftp://example.org/store"], "--endpoint must be an http(s) URL"),
         (["--graph", GRAPH, "--timeout", "0"], "--timeout must be a positive number"),
         (["--graph", GRAPH, "--password", "secret"], "No such option: --password"),
+        (["--graph", GRAPH, "--file", "graph.ttl"], "--file and --store are alternatives"),
     ],
 )
 def test_usage_errors(args: list[str], message: str, server: OxigraphServer, untouched: Path) -> None:

@@ -62,11 +62,13 @@ def push(
     variable named by --password-env), or type it at the prompt. The local
     store is only read.
     """
-    from kg.errors import InputError
+    from kg.errors import InputError, UsageError
     from kg.push import check_endpoint, check_graph_iri, file_payload, store_payload
     from kg.push import push as run_push
 
     with reported():
+        if file is not None and store is not None:
+            raise UsageError("--file and --store are alternatives: give one")
         check_endpoint(endpoint)
         check_graph_iri(graph)
         password = None
