@@ -634,12 +634,18 @@ class Generator:
 
     EVIDENCE_TRIPLES = 11  # per evidence node, written at the end
 
+    #: Even the smallest graph gets this many measures and figure sets.
+    MIN_FACTS = 20
+
     def facts(self) -> None:
         self.out.comment("Measures and figures")
         n = 0
-        while self.out.triples + self.EVIDENCE_TRIPLES * len(self.pending) + 13 * len(PROVINCES) < self.target:
+        while (
+            n < self.MIN_FACTS
+            or self.out.triples + self.EVIDENCE_TRIPLES * len(self.pending) + 13 * len(PROVINCES) < self.target
+        ):
             n += 1
-            if self.rng.random() < 0.75:
+            if (self.rng.random() < 0.75 or n == 1) and n != 2:  # the first two: one of each
                 self.measure(n)
             else:
                 self.figures(n)
