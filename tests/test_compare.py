@@ -578,3 +578,21 @@ def test_store_backend_matches_goldens(store_path: Path) -> None:
     assert len(expl.measures) == 6
     code, out, _ = run("--store", str(store_path), "--format", "csv", "--by", "mechanism")
     assert code == 0 and out == (GOLDEN / "province-mechanism.csv").read_text(encoding="utf-8")
+
+
+def test_matrices_agree_with_the_shipped_competency_queries(data: Adoptions) -> None:
+    """kg query's province-category-matrix (CQ 1), shared-categories (CQ 3), organtype-category-matrix (CQ 12)."""
+    from kg.query import connect
+
+    session = connect("memory")
+    matrix = compare.build_matrix(data)
+    nonzero = {(r.iri, c.iri): matrix.count(r.iri, c.iri) for r in matrix.rows for c in matrix.columns}
+    shipped = {(r["cat"], r["prov"]): r["measures"] for r in session.run("province-category-matrix").records()}
+    assert shipped == {k: v for k, v in nonzero.items() if v}
+    spreads = {s.row.iri: (s.status, len(s.columns)) for s in compare.overlap(matrix) if s.columns}
+    sharing = {r["cat"]: (r["sharing"], r["provinces"]) for r in session.run("shared-categories").records()}
+    assert sharing == spreads
+    by_type = compare.build_matrix(data, across="organ-type")
+    cells = {(r.iri, c.iri): by_type.count(r.iri, c.iri) for r in by_type.rows for c in by_type.columns}
+    shipped = {(r["cat"], r["organType"]): r["measures"] for r in session.run("organtype-category-matrix").records()}
+    assert shipped == {k: v for k, v in cells.items() if v}
