@@ -92,8 +92,10 @@ def server(store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture(scope="module")
 def tight(store_path: Path) -> Iterator[str]:
-    """A server with small limits: 50 rows, 4 KiB bodies, 200 MB per query, one query at a time."""
+    """A server with small limits: 50 rows, 4 KiB bodies, 200 MB per query, one query at a time, and no time
+    limit (so the memory cap alone must stop a runaway query)."""
     options = ["--max-rows", "50", "--max-body", "4096", "--query-memory", "200", "--concurrent-queries", "1"]
+    options += ["--timeout", "0"]
     with serving(store_path, options) as url:
         yield url
 

@@ -27,6 +27,8 @@ from kg.sparql.results import GRAPH_FORMS, QueryResult
 
 #: The message ``run_limited`` gives when the child died (killed by the memory limit, or crashed).
 _CHILD_DIED = "the query process ended without an answer"
+#: "No time limit" (``--timeout 0``) still runs the query in a child process, for this long at most.
+UNLIMITED_SECONDS = 7 * 24 * 3600.0  # poll() takes at most ~24 days
 #: How many query texts that passed the checks are remembered.
 CHECKED_CACHE_SIZE = 512
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
@@ -100,7 +102,10 @@ class QueryEngine:
             checked_form = self._checked.get(text)
             args = (self._child_store, text, self.prefixes, limits.max_rows, limits.memory_mb, checked_form)
             try:
-                kind, payload = run_limited(_answer, args, limits.timeout or None)
+                # The child never needs the network: refuse it there too (defence in depth).
+                # Always in a child, even without a time limit: the memory cap and a crash stay there.
+                limit = limits.timeout if limits.timeout > 0 else UNLIMITED_SECONDS
+                kind, payload = run_limited(_answer, args, limit, block_network=True)
             except QueryTimeout:
                 raise QueryTimeout(
                     f"the query was stopped after {limits.timeout:g} s, the time limit of this server"
