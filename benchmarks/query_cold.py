@@ -52,15 +52,44 @@ def timed(command: list[str], runs: int) -> tuple[list[float], list[float]]:
 def heavy_imports(store: Path, name: str) -> list[str]:
     """Top-level packages among HEAVY that `kg query --name NAME` imports."""
     program = (
-        "import atexit, os, sys\n"
-        "atexit.register(lambda: print(' '.join(sorted({m.split('.')[0] for m in sys.modules}))))\n"
-        f"sys.argv = ['kg', 'query', '--name', {name!r}, '--store', {str(store)!r}, '--format', 'csv', '-o', os.devnull]\n"
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('MODULES ' + ' '.join({m.split('.')[0] for m in sys.modules})))\n"
+        f"sys.argv = ['kg', 'query', '--name', {name!r}, '--store', {str(store)!r}, '--format', 'csv']\n"
         "from kg.cli import main\n"
         "main()\n"
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    loaded = set(done.stdout.split())
+    loaded = set(done.stderr.split("MODULES ", 1)[1].split())
     return [package for package in HEAVY if package in loaded]
+
+
+PHASES = """
+import time, sys
+clock = time.process_time
+t0 = clock()
+import kg.cli
+t1 = clock()
+import typer._adapters  # typer coerces every option through pydantic
+t2 = clock()
+from kg.query import Session
+t3 = clock()
+result = Session(store=sys.argv[1], isolate=False).run(sys.argv[2])
+t4 = clock()
+result.serialize("table")
+t5 = clock()
+print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
+"""
+
+
+def phases(store: Path, name: str, runs: int) -> list[float]:
+    """Median CPU seconds of: importing kg.cli, typer's pydantic layer, kg.query, the query, the table."""
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", PHASES, str(store), name], capture_output=True, text=True, check=True
+        )
+        samples.append([float(x) for x in done.stdout.split()])
+    return [statistics.median(column) for column in zip(*samples, strict=True)]
 
 
 def build_seed(folder: Path) -> Path:
@@ -98,6 +127,12 @@ def main() -> int:
             medians.append(median(walls))
             heavy = ", ".join(heavy_imports(Path(store), name)) or "none"
             print(f"{name:34} {median(walls):11.3f} {min(walls):6.3f} {max(walls):6.3f} {median(cpus):10.3f}  {heavy}")
+        split = phases(Path(store), names[0], args.runs)
+        print(
+            f"CPU split for {names[0]} (medians, in-process): import kg.cli {split[0]:.3f} s, typer's pydantic layer "
+            f"{split[1]:.3f} s, import kg.query (rdflib) {split[2]:.3f} s, the query {split[3]:.3f} s, "
+            f"the table {split[4]:.3f} s"
+        )
         worst = max(medians)
         verdict = "meets" if worst <= TARGET_SECONDS else "misses"
         print(f"slowest wall median {worst:.3f} s: {verdict} the {TARGET_SECONDS} s target")

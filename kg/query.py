@@ -29,9 +29,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, UsageError
-from kg.namespaces import PREFIXES
 from kg.paths import queries_dir
 from kg.sparql import lexer
+from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
 from kg.sparql.worker import run_limited
@@ -348,10 +348,21 @@ def _require_store(store: Path | None) -> None:
         raise InputError(f"no graph store at {path}: run `kg build` first (or pass --store PATH, or --backend memory)")
 
 
-def _run_oxigraph(store_path: Path | None, text: str, prefixes: Mapping[str, str], form: str) -> QueryResult:
-    from kg.store import open_store
+def _open_store(store_path: Path | None) -> ox.Store:
+    """The built store, read-only (as kg.store.open_store, without importing rdflib)."""
+    from kg.errors import InputError
+    from kg.paths import default_store_path
 
-    store = open_store(store_path)
+    path = Path(store_path) if store_path else default_store_path()
+    _require_store(path)
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise InputError(f"cannot open the graph store at {path}: {exc}") from exc
+
+
+def _run_oxigraph(store_path: Path | None, text: str, prefixes: Mapping[str, str], form: str) -> QueryResult:
+    store = _open_store(store_path)
     try:
         answer = store.query(text, prefixes=dict(prefixes))
     except SyntaxError as exc:

@@ -196,6 +196,22 @@ def test_output_to_a_file(store: str, tmp_path: Path) -> None:
     )
 
 
+def test_output_into_a_pipe_leaves_the_pipe_a_pipe(store: str, tmp_path: Path) -> None:
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "answer"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    code, _, _ = kg("query", "--name", "speakers", "--store", store, "-F", "csv", "-o", str(fifo))
+    reader.join(30)
+    assert code == 0 and len(csv_rows(received[0])) == 7
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # written into, not replaced by a regular file
+
+
 def test_construct_on_the_command_line(store: str) -> None:
     query = "CONSTRUCT { ?p zf:divisionCode ?c } WHERE { ?p zf:divisionCode ?c }"
     code, out, _ = kg("query", query, "--store", store, "-F", "nt")

@@ -211,3 +211,10 @@ def test_numbers_are_compared_by_value() -> None:
     assert (
         turtle_text(ox.Literal("2020-08-26", datatype=ox.NamedNode(XSD + "date")), PREFIXES) == '"2020-08-26"^^xsd:date'
     )
+
+
+def test_the_predeclared_prefixes_are_the_projects() -> None:
+    # kg.sparql.prefixes keeps kg query free of rdflib; it must stay the same table as kg.namespaces.
+    from kg.sparql.prefixes import PREFIXES as predeclared
+
+    assert predeclared == PREFIXES, "update kg/sparql/prefixes.py to match kg/namespaces.py"

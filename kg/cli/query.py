@@ -110,9 +110,7 @@ def query_command(
         width = max_width if max_width is not None else _terminal_width(output)
         rendered = result.serialize(fmt, max_width=width or None)
         if output is not None:
-            from kg.serialize import write_atomic
-
-            write_atomic(output, rendered)
+            _write_output(output, rendered)
         else:
             typer.echo(rendered, nl=False)
     if expect_empty and len(result) and (result.form != "ASK" or result.boolean):
@@ -134,6 +132,22 @@ def _read_query(query: str | None, file: Path | None) -> str:
     if query == "-":
         return sys.stdin.read()
     return query
+
+
+def _write_output(output: Path, text: str) -> None:
+    """A file is replaced atomically; a device or pipe (/dev/stdout, a FIFO) is written into, never replaced."""
+    from kg.errors import InputError
+
+    try:
+        if output.exists() and not output.is_file():
+            with output.open("w", encoding="utf-8") as handle:
+                handle.write(text)
+            return
+        from kg.serialize import write_atomic
+
+        write_atomic(output, text)
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
 
 
 def _terminal_width(output: Path | None) -> int | None:
@@ -199,7 +213,7 @@ def prefixes_command(
 ) -> None:
     """List the prefixes every query may use without declaring them."""
     from kg.errors import UsageError
-    from kg.namespaces import PREFIXES
+    from kg.sparql.prefixes import PREFIXES
 
     with reported():
         if fmt not in ("table", "sparql", "turtle"):
