@@ -263,6 +263,10 @@ def test_service_description_for_clients_and_the_editor_for_browsers(client: htt
     assert (None, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in graph
     browser = client.get("/sparql", headers={"Accept": "text/html,*/*;q=0.8"})
     assert browser.status_code == 303 and browser.headers["location"].endswith("/query")
+    # A query URL opened in a browser shows its answer in the editor; a client still gets the answer itself.
+    opened = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert opened.status_code == 303 and opened.headers["location"] == "/query?query=ASK+%7B%7D"
+    assert client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "*/*"}).json()["boolean"] is True
 
 
 # ---------------------------------------------------------------------------

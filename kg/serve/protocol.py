@@ -10,7 +10,7 @@ a syntax error).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
@@ -160,6 +160,10 @@ async def sparql(request: Request) -> Response:
             return service_description(request, site, params)
         if not text.strip():
             raise RequestRefused(400, "the query is empty")
+        if request.method == "GET" and _prefers_html(params, request.headers.get("accept"), offered_for(text)):
+            # A person who opened a query URL in a browser: show the answer as a table in the editor.
+            target = site.linker(request).url("/query?" + urlencode({"query": text}))
+            return RedirectResponse(target, status_code=303)
         fmt = choose_format(params, request.headers.get("accept"), offered_for(text))
         result = await answer(site, text)
     except RequestRefused as exc:
@@ -182,6 +186,15 @@ async def sparql(request: Request) -> Response:
     if values(params, "download"):
         headers["Content-Disposition"] = f'attachment; filename="results.{fmt.extension}"'
     return Response(body, media_type=_with_charset(fmt), headers=headers)
+
+
+def _prefers_html(params: Sequence[tuple[str, str]], accept: str | None, offered: Sequence[Format]) -> bool:
+    """A browser's Accept (text/html above everything else) and no format asked for by name."""
+    from kg.serve.negotiation import by_accept
+
+    if any(values(params, name) for name in FORMAT_PARAMETERS):
+        return False
+    return by_accept(accept, (*offered, HTML)) is HTML
 
 
 def _with_charset(fmt: Format) -> str:
