@@ -100,7 +100,15 @@ class QueryEngine:
             raise ServerBusy(f"the server is busy: {limits.concurrent} queries are running; retry shortly")
         try:
             checked_form = self._checked.get(text)
-            args = (self._child_store, text, self.prefixes, limits.max_rows, limits.memory_mb, checked_form)
+            args = (
+                self._child_store,
+                text,
+                self.prefixes,
+                limits.max_rows,
+                limits.memory_mb,
+                checked_form,
+                os.getpid(),
+            )
             try:
                 # The child never needs the network: refuse it there too (defence in depth).
                 # Always in a child, even without a time limit: the memory cap and a crash stay there.
@@ -151,6 +159,7 @@ def _answer(
     max_rows: int,
     memory_mb: int,
     checked_form: str | None = None,
+    server_pid: int = 0,
 ) -> tuple[str, Any]:
     """Check and run one query (in the forked child); at most ``max_rows`` rows or triples come back.
 
@@ -158,7 +167,8 @@ def _answer(
     """
     from kg.sparql.check import QuerySyntaxError, ServiceRefused, UpdateRefused
 
-    _limit_memory(memory_mb)
+    if os.getpid() != server_pid:  # only ever cap a child: where fork is missing, this runs in a server thread
+        _limit_memory(memory_mb)
     try:
         form = checked_form or _check(text, prefixes)
         answer = _evaluate(store, text, prefixes)
