@@ -53,7 +53,7 @@ KINDS: tuple[str, ...] = ("province", "organ", "measure", "category", "mechanism
 DEFAULT_SEED = 42
 #: Up to this many nodes betweenness is exact; above, it is estimated from a seeded sample of sources.
 EXACT_BETWEENNESS_NODES = 2000
-DEFAULT_SAMPLES = 500
+DEFAULT_SAMPLES = 100
 
 KIND_WORDS: dict[str, dict[str, str]] = {
     "province": {"zh": "省份", "en": "provinces"},

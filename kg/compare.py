@@ -217,16 +217,34 @@ def curie(iri: str) -> str:
     return iri
 
 
+class _Text(str):
+    """A literal's lexical form and language tag: all the loaders need of a term, cheap to make."""
+
+    language: str | None = None
+
+
+def _light(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        text = _Text(term.value)
+        text.language = term.language
+        return text
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
 def _sparql(graph: Source, body: str) -> list[tuple[Any, ...]]:
-    """Rows of rdflib terms (None where unbound), from a pyoxigraph Store or an rdflib Graph."""
+    """Rows of terms (str for an IRI, a str with ``.language`` for a literal, None where unbound).
+
+    Reads a pyoxigraph Store directly (without rdflib terms, which cost more than the
+    query on a large store) or runs the query through an rdflib Graph.
+    """
     text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + body
     if isinstance(graph, ox.Store):
-        from kg.sources import to_rdflib
-
         solutions = graph.query(text)
         assert isinstance(solutions, ox.QuerySolutions)
         names = solutions.variables
-        return [tuple(None if row[v] is None else to_rdflib(row[v]) for v in names) for row in solutions]  # type: ignore[arg-type]
+        return [tuple(_light(row[v]) for v in names) for row in solutions]
     return [tuple(row) for row in graph.query(text)]  # type: ignore[arg-type]
 
 

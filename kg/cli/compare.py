@@ -187,7 +187,7 @@ def analyze(
         int | None,
         typer.Option(
             "--samples",
-            help="Betweenness from this many sampled sources; 0: exact. Default: exact up to 2000 nodes, else 500.",
+            help="Betweenness from this many sampled sources; 0: exact. Default: exact up to 2000 nodes, else 100.",
         ),
     ] = None,
     resolution: Annotated[
