@@ -130,7 +130,7 @@ def main() -> int:
         split = phases(Path(store), names[0], args.runs)
         print(
             f"CPU split for {names[0]} (medians, in-process): import kg.cli {split[0]:.3f} s, typer's pydantic layer "
-            f"{split[1]:.3f} s, import kg.query (rdflib) {split[2]:.3f} s, the query {split[3]:.3f} s, "
+            f"{split[1]:.3f} s, import kg.query {split[2]:.3f} s, the query {split[3]:.3f} s, "
             f"the table {split[4]:.3f} s"
         )
         worst = max(medians)
