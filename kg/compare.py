@@ -660,7 +660,11 @@ def build_matrix(
         unplaced=unplaced,
     )
     if rows == "nonzero":
-        matrix.rows = [r for r in matrix.rows if matrix.row_total(r.iri)]
+        kept = {r.iri for r in matrix.rows if matrix.row_total(r.iri)}
+        if by == "mechanism" and sort == "taxonomy":
+            # A category stays as the heading of its mechanisms that have measures.
+            kept |= {c for r in matrix.rows if r.iri in kept for c in r.categories}
+        matrix.rows = [r for r in matrix.rows if r.iri in kept]
     if columns == "nonzero":
         matrix.columns = [c for c in matrix.columns if matrix.column_total(c.iri)]
     if sort == "total":
@@ -840,10 +844,15 @@ class Spread:
 
 
 def overlap(matrix: Matrix) -> list[Spread]:
-    """Every row with the columns it occurs in: shared by two or more first (most widely shared on top)."""
+    """Every row with the columns it occurs in: shared by two or more first (most widely shared on top).
+
+    In the mechanism matrix a category's own row counts only measures filed directly
+    under it; when there are none it is a heading, not a mechanism "adopted by none".
+    """
     spreads = [
         Spread(r, tuple(c for c in matrix.columns if matrix.count(r.iri, c.iri)), matrix.row_total(r.iri))
         for r in matrix.rows
+        if not (matrix.by == "mechanism" and r.is_category and not matrix.row_total(r.iri))
     ]
     order = {r.iri: i for i, r in enumerate(matrix.rows)}
     rank = {"shared": 0, "unique": 1, "none": 2}
@@ -1290,12 +1299,20 @@ def overlap_text(matrix: Matrix, spreads: Sequence[Spread], lang: str = "zh", ma
         group = [s for s in spreads if s.status == status]
         if not group:
             continue
-        heading = f"{word(status, lang)} ({len(group)})"
-        lines += ["", f"### {_md(heading)}" if markdown else heading + ":", ""] if markdown else ["", heading + ":"]
+        if lang == "en":
+            heading, colon = f"{word(status, lang)} ({len(group)})", ":"
+        else:
+            heading, colon = f"{word(status, lang)}（{len(group)}）", "："
+        lines += ["", f"### {_md(heading)}", ""] if markdown else ["", heading + colon]
         for s in group:
             where = sep.join(c.label(lang) for c in s.columns)
-            counts = f"{len(s.columns)}; {s.measures} {word('measures', lang)}" if s.columns else ""
-            item = f"{s.row.label(lang)}" + (f" — {where} ({counts})" if s.columns else "")
+            n, m = len(s.columns), s.measures
+            if lang == "en":
+                kind = word(matrix.across + ("-plural" if n != 1 else ""), lang)
+                counts = f" ({n} {kind}, {m} measure{'s' if m != 1 else ''})"
+            else:
+                counts = f"（{n} 个{word(matrix.across, lang)}，{m} 项举措）"
+            item = s.row.label(lang) + (f" — {where}{counts}" if s.columns else "")
             lines.append(f"- {_md(item)}" if markdown else f"  {item}")
     return "\n".join(lines).rstrip() + "\n"
 

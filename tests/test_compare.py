@@ -149,8 +149,14 @@ def test_third_level_mechanism_rolls_up_to_its_category(data: Adoptions) -> None
 
 def test_nonzero_rows_and_columns_and_sort_by_total(data: Adoptions) -> None:
     rows = compare.build_matrix(data, by="mechanism", rows="nonzero")
-    assert all(rows.row_total(r.iri) for r in rows.rows)
-    assert len(rows.rows) < 85
+    assert all(rows.row_total(r.iri) for r in rows.rows if not r.is_category)
+    # Categories stay as headings of their mechanisms; every mechanism row follows its own category.
+    heading = ""
+    for row in rows.rows:
+        heading = row.iri if row.is_category else heading
+        assert row.categories == (heading,)
+    flat = compare.build_matrix(data, by="mechanism", rows="nonzero", sort="total")
+    assert all(flat.row_total(r.iri) for r in flat.rows) and len(flat.rows) < len(rows.rows)
     organ_types = compare.build_matrix(data, across="organ-type", columns="nonzero")
     assert [c.zh for c in organ_types.columns] == [
         "党委政法委员会",
@@ -338,9 +344,14 @@ def test_shared_and_unique(data: Adoptions) -> None:
     assert status["统一标准与办案指引"] == ("shared", PROVINCES)
     assert [s.status for s in spreads].count("shared") == 11
     mechanisms = compare.overlap(compare.build_matrix(data, by="mechanism"))
-    assert {s.status for s in mechanisms} == {"shared", "unique", "none"}
+    assert {s.status for s in mechanisms} == {"shared", "unique"}  # every mechanism is adopted somewhere
+    assert all(s.measures for s in mechanisms if s.row.is_category)  # empty category rows are headings
     first_unique = [s.status for s in mechanisms].index("unique")
     assert all(s.status == "shared" for s in mechanisms[:first_unique])
+    hunan_only = compare.build_matrix(data)
+    hunan_only.columns = hunan_only.columns[:1]
+    status = {s.row.zh: s.status for s in compare.overlap(hunan_only)}
+    assert status["科技赋能监督"] == "none" and status["党委领导与统筹推进"] == "unique"
 
 
 # ---------------------------------------------------------------------------

@@ -69,7 +69,11 @@ def compare(
         str, typer.Option("--across", help="Columns: province (default) or organ-type (kinds of adopting organ).")
     ] = "province",
     rows: Annotated[
-        str, typer.Option("--rows", help="all (default: every concept of the taxonomy, zeros too) or nonzero.")
+        str,
+        typer.Option(
+            "--rows",
+            help="all (default: every concept of the taxonomy, zeros too) or nonzero (categories stay as headings).",
+        ),
     ] = "all",
     columns: Annotated[
         str, typer.Option("--columns", help="all (default) or nonzero (drop columns without any measure).")
