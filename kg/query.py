@@ -300,13 +300,11 @@ class Session:
         values.update({name: sparql_text(value) for name, value in bindings.items()})
         started = time.perf_counter()
         if self.backend == "memory":
-            graph = self.graph
-            job = (graph, text, self.prefixes, bindings)
-            result = run_limited(_run_rdflib, job, limit, block_network=not allow, isolate=self.isolate)
+            rdflib_job = (self.graph, text, self.prefixes, bindings)
+            result = run_limited(_run_rdflib, rdflib_job, limit, block_network=not allow, isolate=self.isolate)
         elif self.backend == "oxigraph":
-            bound = lexer.inject_values(text, values)
-            job = (self.store, bound, self.prefixes, form)
-            result = run_limited(_run_oxigraph, job, limit, isolate=self.isolate)
+            oxigraph_job = (self.store, lexer.inject_values(text, values), self.prefixes, form)
+            result = run_limited(_run_oxigraph, oxigraph_job, limit, isolate=self.isolate)
         else:
             result = self._run_endpoint(text, form, values, limit)
         result.seconds = time.perf_counter() - started
