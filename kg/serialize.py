@@ -59,8 +59,10 @@ def canonical(graph: Graph) -> Graph:
     if labels is None:
         out += to_canonical_graph(graph)
     elif labels:
-        for triple in graph:
-            out.add(tuple(labels.get(t, t) for t in triple))  # type: ignore[arg-type]
+        for s, p, o in graph:
+            subject = labels[s] if isinstance(s, BNode) else s
+            obj = labels[o] if isinstance(o, BNode) else o
+            out.add((subject, p, obj))
     else:
         out += graph
     for prefix, iri in PREFIXES.items():

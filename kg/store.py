@@ -58,10 +58,9 @@ def open_graph(backend: str = "oxigraph", store: Path | None = None, include: It
     """An rdflib Graph over the built store, or over a fresh in-memory load of the sources."""
     if backend == "oxigraph":
         from oxrdflib import OxigraphStore
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
         from kg.namespaces import PREFIXES
-
-        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
         # The default-graph identifier makes triples() and SPARQL see the store's default graph.
         graph = Graph(store=OxigraphStore(store=open_store(store)), identifier=DATASET_DEFAULT_GRAPH_ID)
