@@ -98,7 +98,16 @@ def _sorted_values(value: object, key: str = "") -> object:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file so that readers see either the old or the new content, never half."""
+    """Write a file so that readers see either the old or the new content, never half.
+
+    A path that exists but is no regular file (``/dev/stdout``, a FIFO, a device)
+    is written into, never replaced.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and not path.is_file():
+        with path.open("wb") as stream:
+            stream.write(payload)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     umask = os.umask(0)
@@ -106,7 +115,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -137,14 +137,9 @@ def _read_query(query: str | None, file: Path | None) -> str:
 def _write_output(output: Path, text: str) -> None:
     """A file is replaced atomically; a device or pipe (/dev/stdout, a FIFO) is written into, never replaced."""
     from kg.errors import InputError
+    from kg.serialize import write_atomic
 
     try:
-        if output.exists() and not output.is_file():
-            with output.open("w", encoding="utf-8") as handle:
-                handle.write(text)
-            return
-        from kg.serialize import write_atomic
-
         write_atomic(output, text)
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc.strerror}") from None
