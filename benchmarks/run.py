@@ -184,7 +184,8 @@ class Bench:
         result: dict[str, Any] = {
             "label": name,
             "target_triples": size,
-            "generated": summary,
+            # counts only: the report names no folder of this machine
+            "generated": {k: v for k, v in summary.items() if k not in ("output", "seeds_dir")},
             "load": {},
             "queries": {},
             "commands": {},
@@ -447,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {"machine": machine(), "settings": {k: str(v) for k, v in vars(args).items()}}
+    settings = {k: (v.name if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    report: dict[str, Any] = {"machine": machine(), "settings": settings}
     print(json.dumps(report["machine"], ensure_ascii=False))
     bench = Bench(args, work)
     results: list[dict[str, Any]] = []
