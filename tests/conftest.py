@@ -10,6 +10,9 @@ from rdflib import Graph
 from kg.build import BuildResult, build
 from kg.sources import load_sources, source_files
 
+#: The ``browser`` fixture (headless Chromium) for the browser tests.
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = ROOT / "seeds" / "000_c6000f12c74fa8d8.txt"
 SEED_SHA256 = "1114a34a2b607152768d4c895bd16f1b984ea2d535169c0335241b7318979cf7"

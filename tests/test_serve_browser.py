@@ -8,30 +8,22 @@ open pages whose labels carry markup and see the markup as text, never run.
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from kg.build import build
 from kg.query import connect, shipped_query
 from kg.serve.background import serving
+from tests.browser import REQUIRES_CHROMIUM
 from tests.test_serve import MARKUP_LABEL, MARKUP_TTL
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 TIMEOUT_MS = 30_000
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="Debian's chromium is not installed (apt-get install chromium; CI installs it in .ci/run)",
-    ),
-]
+pytestmark = REQUIRES_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +39,6 @@ def markup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     built = build(include=[folder / "markup.ttl"], out_dir=folder / "dist", validate=False)
     with serving(built.outputs["store"]) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @dataclass

@@ -6,21 +6,20 @@ with what SPARQL says the graph holds for the same filter (tests/test_viz.py).
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 from rdflib import Graph
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.viz import explore
+from tests.browser import REQUIRES_CHROMIUM
 from tests.test_viz import (
     ZFR,
     expected_edges,
@@ -33,30 +32,7 @@ from tests.test_viz import (
     province_iri,
 )
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="Debian's chromium is not installed (apt-get install chromium; CI installs it in .ci/run)",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+pytestmark = REQUIRES_CHROMIUM
 
 
 @dataclass
