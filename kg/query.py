@@ -382,7 +382,13 @@ def _run_rdflib(graph: Any, text: str, prefixes: Mapping[str, str], bindings: Ma
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph over the network
     init = {Variable(name): to_rdflib(value) for name, value in bindings.items()}
-    answer = graph.query(text, initNs=dict(prefixes), initBindings=init)
+    try:
+        answer = graph.query(text, initNs=dict(prefixes), initBindings=init)
+    except RecursionError:
+        raise QueryError(
+            "the query has too many patterns or nesting levels for the memory backend's SPARQL engine; "
+            "run it on the Oxigraph store (the default backend)"
+        ) from None
     if answer.type == "SELECT":
         variables = [str(v) for v in answer.vars or []]
         rows = [tuple(from_rdflib(value) for value in row) for row in answer]

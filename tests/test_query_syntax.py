@@ -218,3 +218,22 @@ def test_the_predeclared_prefixes_are_the_projects() -> None:
     from kg.sparql.prefixes import PREFIXES as predeclared
 
     assert predeclared == PREFIXES, "update kg/sparql/prefixes.py to match kg/namespaces.py"
+
+
+LONG_QUERY = "SELECT * WHERE { " + " ".join(f"?s{i} zf:p ?o{i} ." for i in range(150)) + " }"
+DEEP_QUERY = "SELECT * WHERE " + "{ " * 80 + "?s ?p ?o" + " }" * 80
+
+
+@pytest.mark.parametrize("text", [LONG_QUERY, DEEP_QUERY], ids=["150 patterns", "80 nested groups"])
+def test_long_or_deep_valid_queries_are_checked_without_a_crash(text: str) -> None:
+    """rdflib's parser recurses per pattern and level; the check falls back to keywords, not a traceback."""
+    assert check_query(text, PREFIXES).form == "SELECT"
+    store = ox.Store()
+    assert list(store.query(text, prefixes=dict(PREFIXES))) == []
+
+
+def test_a_long_query_still_refuses_service() -> None:
+    text = LONG_QUERY.replace(" }", " SERVICE <http://example.org/sparql> { ?a ?b ?c } }")
+    with pytest.raises(QueryError, match="SERVICE"):
+        check_query(text, PREFIXES)
+    assert check_query(text, PREFIXES, allow_service=True).services == ["SERVICE"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import QueryError
-from kg.sparql.lexer import Token, keywords, tokens
+from kg.sparql.lexer import Token, keywords, query_form, tokens
 
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -43,13 +43,27 @@ class CheckedQuery:
 
 def check_query(text: str, prefixes: Mapping[str, str], allow_service: bool = False) -> CheckedQuery:
     """Parse ``text`` as a SPARQL 1.1 query; raise a QueryError saying what is wrong, else describe it."""
+    if next(tokens(text), None) is None:
+        raise QueryError("the query is empty")
+    _refuse_update(text)
+    try:
+        return _check_parsed(text, prefixes, allow_service)
+    except RecursionError:
+        # rdflib's parser recurses per pattern and nesting level and gives up on long or deep
+        # (yet valid) queries: judge SERVICE by keyword and leave the syntax to the engine's parser.
+        services = ["SERVICE"] if "SERVICE" in keywords(text) else []
+        if services and not allow_service:
+            raise ServiceRefused(
+                "the query calls a remote SERVICE; kg query makes no network request unless you pass --allow-service"
+            ) from None
+        return CheckedQuery(form=query_form(text) or "SELECT", services=services)
+
+
+def _check_parsed(text: str, prefixes: Mapping[str, str], allow_service: bool) -> CheckedQuery:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
-    if next(tokens(text), None) is None:
-        raise QueryError("the query is empty")
-    _refuse_update(text)
     try:
         parsed = parseQuery(text)
     except ParseBaseException as exc:
