@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ from pathlib import Path
 
 import httpx
 
+from kg.ports import free_port
+
 #: Virtuoso's Graph Store HTTP Protocol endpoint that takes HTTP digest auth.
 GRAPH_STORE_PATH = "/sparql-graph-crud-auth"
 SPARQL_PATH = "/sparql"
@@ -33,13 +34,6 @@ SPARQL_PATH = "/sparql"
 
 class VirtuosoError(RuntimeError):
     """The instance could not be started, configured or stopped."""
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def virtuoso_binary() -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from kg.virtuoso import free_port
+from kg.ports import free_port
 
 
 def oxigraph_binary() -> str | None:

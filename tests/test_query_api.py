@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import multiprocessing
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from kg.errors import InputError, QueryError, QueryTimeout, UsageError
 from kg.query import Session, connect, run_query, shipped_queries, term
 from kg.sparql.check import QuerySyntaxError, ServiceRefused, UpdateRefused
+from tests.servers import store_fingerprint
 
 ZFR = "https://w3id.org/zhengfa-kg/id/"
 PROVINCE_BY_NAME = """
@@ -24,13 +24,6 @@ SELECT ?prov WHERE {
 """
 #: Four-way cross product of every triple: it runs for hours unless stopped.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def fingerprint(store: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(p for p in store.rglob("*") if p.is_file()):
-        digest.update(file.relative_to(store).as_posix().encode() + file.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -140,11 +133,11 @@ def test_python_values_bind_as_typed_literals(kg: Session) -> None:
 
 
 def test_injection_through_a_parameter_is_just_a_string(kg: Session, store_path: Path) -> None:
-    before = fingerprint(store_path)
+    before = store_fingerprint(store_path)
     sneaky = '湖南" } ?s ?p ?o . FILTER("x'
     assert len(kg.run("province-measures", province=sneaky)) == 0
     assert len(kg.query(PROVINCE_BY_NAME, wanted=sneaky)) == 0
-    assert fingerprint(store_path) == before
+    assert store_fingerprint(store_path) == before
 
 
 def test_binding_an_unknown_variable_is_a_usage_error(kg: Session) -> None:
@@ -180,10 +173,10 @@ UPDATES = [
 
 @pytest.mark.parametrize("update", UPDATES)
 def test_an_update_is_refused_and_the_store_is_unchanged(kg: Session, store_path: Path, update: str) -> None:
-    before = fingerprint(store_path)
+    before = store_fingerprint(store_path)
     with pytest.raises(UpdateRefused, match="SPARQL Update"):
         kg.query(update)
-    assert fingerprint(store_path) == before
+    assert store_fingerprint(store_path) == before
     assert len(kg.query("SELECT * WHERE { <urn:a> ?p ?o }")) == 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import subprocess
@@ -17,6 +16,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.namespaces import PREFIXES
 from kg.query import shipped_queries
+from tests.servers import store_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,13 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def kg(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args), input=stdin)
     return result.exit_code, result.stdout, result.stderr
-
-
-def fingerprint(store: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(p for p in store.rglob("*") if p.is_file()):
-        digest.update(file.relative_to(store).as_posix().encode() + file.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +130,7 @@ def test_bad_parameters_are_usage_errors(store: str, param: str, message: str) -
 def test_an_update_is_refused_and_the_store_is_unchanged(store: str) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     triples = csv_rows(kg("query", count, "--store", store, "-F", "csv")[1])[0]["n"]
-    before = fingerprint(Path(store))
+    before = store_fingerprint(Path(store))
     for update in (
         "INSERT DATA { zfr:x a zf:Measure }",
         "DELETE WHERE { ?s ?p ?o }",
@@ -146,7 +139,7 @@ def test_an_update_is_refused_and_the_store_is_unchanged(store: str) -> None:
     ):
         code, out, err = kg("query", update, "--store", store)
         assert code == 2 and out == "" and "SPARQL Update" in err and "only reads" in err
-    assert fingerprint(Path(store)) == before
+    assert store_fingerprint(Path(store)) == before
     assert csv_rows(kg("query", count, "--store", store, "-F", "csv")[1])[0]["n"] == triples
 
 

@@ -31,6 +31,7 @@ from kg.cli import app
 from kg.endpoint import DEFAULT_TIMEOUT, MAX_GET_QUERY_LENGTH, SparqlEndpoint, parse_json_results
 from kg.errors import EndpointError, QueryTimeout
 from kg.namespaces import PREFIXES
+from kg.ports import free_port
 from kg.query import Session, connect, term
 
 pytestmark = pytest.mark.slow
@@ -50,12 +51,6 @@ def _golden_module():  # type: ignore[no-untyped-def]
 
 golden = _golden_module()
 GOLDEN_FILES = sorted(golden.GOLDEN_DIR.glob("*.tsv"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def oxigraph_binary() -> str | None:

@@ -11,7 +11,6 @@ its process id) when the block ends.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,16 +22,11 @@ from pathlib import Path
 import httpx
 
 from kg.errors import KGError
+from kg.ports import free_port
 
 
 class ServerFailed(KGError):
     """The background server did not come up; the message carries the end of its log."""
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
