@@ -35,6 +35,17 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
 }
 
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def curie(iri: str) -> str | None:
+    """``zf:Measure`` for an IRI under one of the predeclared prefixes, else None."""
+    for prefix, namespace in _LONGEST_FIRST:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return None
+
+
 __all__ = [
     "BASE",
     "DCTERMS",
@@ -54,4 +65,5 @@ __all__ = [
     "XSD",
     "ZF",
     "ZFR",
+    "curie",
 ]

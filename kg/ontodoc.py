@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, ZF
+from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, ZF, curie
 from kg.paths import ontology_dir
 from kg.sources import new_graph, parse_file, to_rdflib
 
@@ -21,11 +21,7 @@ def _load(*names: str) -> Graph:
 def _curie(node: Node | None) -> str:
     if node is None:
         return ""
-    text = str(node)
-    for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(iri):
-            return f"{prefix}:{text[len(iri) :]}"
-    return f"<{text}>"
+    return curie(str(node)) or f"<{node}>"
 
 
 def _text(graph: Graph, node: Node, prop: URIRef, lang: str) -> str:

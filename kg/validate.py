@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kg.corpus import load_corpus
 from kg.evidence import check_evidence
-from kg.namespaces import PREFIXES, RDF, SH
+from kg.namespaces import PREFIXES, RDF, SH, curie
 from kg.paths import ontology_dir
 from kg.sources import LoadedSources, load_sources, parse_file, source_files, to_rdflib
 
@@ -75,11 +75,7 @@ def shapes_graph(path: Path | None = None) -> Graph:
 def _short(node: Node | None) -> str | None:
     if node is None:
         return None
-    text = str(node)
-    for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if isinstance(node, URIRef) and text.startswith(iri):
-            return f"{prefix}:{text[len(iri) :]}"
-    return text
+    return (curie(node) if isinstance(node, URIRef) else None) or str(node)
 
 
 def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kg.namespaces import DCTERMS, FOAF, OA, OWL, PREFIXES, PROV, RDF, RDFS, SKOS, ZF
+from kg.namespaces import DCTERMS, FOAF, OA, OWL, PROV, RDF, RDFS, SKOS, ZF
+from kg.namespaces import curie as prefixed
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Subject = ox.NamedNode | ox.BlankNode
@@ -55,10 +56,7 @@ LANGUAGES = ("zh", "en")
 
 def curie(value: str) -> str:
     """``zf:Measure`` for a known namespace, else the IRI itself."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if value.startswith(namespace) and len(value) > len(namespace):
-            return f"{prefix}:{value[len(namespace) :]}"
-    return value
+    return prefixed(value) or value
 
 
 def normalise(text: str) -> str:
