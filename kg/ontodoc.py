@@ -7,15 +7,11 @@ from rdflib.term import Node
 
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, ZF, curie
 from kg.paths import ontology_dir
-from kg.sources import new_graph, parse_file, to_rdflib
+from kg.sources import load_sources
 
 
 def _load(*names: str) -> Graph:
-    graph = new_graph()
-    for name in names:
-        for triple in parse_file(ontology_dir() / name):
-            graph.add(tuple(to_rdflib(t) for t in triple))  # type: ignore[arg-type]
-    return graph
+    return load_sources([ontology_dir() / name for name in names]).graph
 
 
 def _curie(node: Node | None) -> str:

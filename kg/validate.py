@@ -18,7 +18,7 @@ from kg.corpus import load_corpus
 from kg.evidence import check_evidence
 from kg.namespaces import PREFIXES, RDF, SH, curie
 from kg.paths import ontology_dir
-from kg.sources import LoadedSources, load_sources, parse_file, source_files, to_rdflib
+from kg.sources import LoadedSources, load_sources, source_files
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,7 @@ class ValidationReport:
 
 
 def shapes_graph(path: Path | None = None) -> Graph:
-    graph = Graph()
-    for triple in parse_file(path or ontology_dir() / "shapes.ttl"):
-        graph.add(tuple(to_rdflib(t) for t in triple))  # type: ignore[arg-type]
-    return graph
+    return load_sources([path or ontology_dir() / "shapes.ttl"]).graph
 
 
 def _short(node: Node | None) -> str | None:
