@@ -75,8 +75,19 @@ def to_turtle(graph: Graph) -> str:
 
 
 def to_ntriples(graph: Graph) -> str:
+    """Sorted N-Triples, the lines that mention a blank node last.
+
+    Keeping blank nodes together at the end lets ``kg.store.write_store`` load
+    everything before them in parallel (Oxigraph names blank nodes afresh in
+    every load call, so they must all arrive in one).
+    """
     lines = canonical(graph).serialize(format="nt").splitlines()
-    return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+    return "\n".join(sorted((line for line in lines if line.strip()), key=ntriples_order)) + "\n"
+
+
+def ntriples_order(line: str) -> tuple[bool, str]:
+    """Sort key for N-Triples lines: plain lines first, then those with a blank node, each sorted."""
+    return ("_:" in line, line)
 
 
 def to_jsonld(graph: Graph) -> str:

@@ -18,11 +18,13 @@ Backend = Literal["oxigraph", "memory"]
 BACKENDS: tuple[str, ...] = ("oxigraph", "memory")
 
 
-def write_store(path: Path, ntriples: bytes) -> None:
+def write_store(path: Path, ntriples: bytes, workers: int | None = None) -> None:
     """Replace the Oxigraph store at ``path`` with one holding ``ntriples``.
 
     The new store is built beside the old one and swapped in only when complete,
-    so a failed or interrupted build leaves the previous store in place.
+    so a failed or interrupted build leaves the previous store in place. The
+    load runs on ``workers`` threads (default: one per CPU, at least two); see
+    :func:`load_parts` for what can load in parallel.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,7 +33,7 @@ def write_store(path: Path, ntriples: bytes) -> None:
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         store = ox.Store(str(fresh))
-        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        bulk_load_ntriples(store, ntriples, workers)
         store.flush()
         del store
     except BaseException:
@@ -41,6 +43,41 @@ def write_store(path: Path, ntriples: bytes) -> None:
         os.replace(path, stale)
     os.replace(fresh, path)
     shutil.rmtree(stale, ignore_errors=True)
+
+
+def load_parts(ntriples: bytes, pieces: int) -> list[bytes]:
+    """Cut N-Triples into parts that may be bulk-loaded concurrently.
+
+    Oxigraph names blank nodes afresh in every load call, so every line from the
+    first ``_:`` on (which may sit in a literal: harmless) stays in one last part;
+    the lines before it are cut into ``pieces`` parts at line ends.
+    ``kg.serialize.to_ntriples`` writes blank-node lines last for this reason;
+    in any other order the result is still right, only less parallel.
+    """
+    first_blank = ntriples.find(b"_:")
+    head_end = len(ntriples) if first_blank < 0 else ntriples.rfind(b"\n", 0, first_blank) + 1
+    parts, start = [], 0
+    for index in range(1, pieces):
+        cut = ntriples.find(b"\n", max(start, head_end * index // pieces)) + 1
+        if 0 < cut <= head_end:
+            parts.append(ntriples[start:cut])
+            start = cut
+    parts += [ntriples[start:head_end], ntriples[head_end:]]
+    return [part for part in parts if part]
+
+
+def bulk_load_ntriples(store: ox.Store, ntriples: bytes, workers: int | None = None) -> None:
+    """Bulk-load N-Triples into ``store`` on several threads (pyoxigraph releases the GIL while loading)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = workers or max(2, os.cpu_count() or 1)
+    parts = load_parts(ntriples, workers)
+    if len(parts) == 1:
+        store.bulk_load(parts[0], format=ox.RdfFormat.N_TRIPLES)
+        return
+    with ThreadPoolExecutor(len(parts)) as pool:
+        # list() re-raises the first error of any part.
+        list(pool.map(lambda part: store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES), parts))
 
 
 def open_store(path: Path | None = None) -> ox.Store:
