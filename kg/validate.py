@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kg.corpus import load_corpus
 from kg.evidence import check_evidence
-from kg.namespaces import PREFIXES, RDF, SH, curie
+from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SH, curie
 from kg.paths import ontology_dir
 from kg.sources import LoadedSources, load_sources, source_files
 
@@ -75,12 +75,58 @@ def _short(node: Node | None) -> str | None:
     return (curie(node) if isinstance(node, URIRef) else None) or str(node)
 
 
+#: The core target predicates (SHACL 2.1.3). A node shape targeting nodes only through these can hand its
+#: targets to its property shapes.
+_CORE_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def batched_shapes(shapes: Graph) -> Graph:
+    """The same constraints, with each property shape of a targeting node shape targeting those nodes itself.
+
+    ``S sh:targetClass C ; sh:property P`` checks P against every instance of C, and so does
+    ``P sh:targetClass C``, with the same results (SHACL 4.8.2: the results of ``sh:property`` are those of
+    validating each focus node against P; P is their ``sh:sourceShape`` either way). What differs is
+    pySHACL's cost: it validates a nested P once per focus node (some 40 µs of set-up each, 110,000 times at
+    100k triples), a targeting P once for all its focus nodes: 5.8 s → 1.9 s at 100k.
+
+    A node shape is only split when nothing else refers to it (``sh:node``, ``sh:not``, a list of ``sh:or``…),
+    it is not deactivated, not itself a class (implicit class target) and targets through the core
+    predicates only; a property shape only when it belongs to that one node shape and has no targets of its
+    own. ``shapes`` is left as it is: `shacl_violations` names a result's node shape from it.
+    """
+    batched = Graph()
+    for prefix, namespace in shapes.namespaces():  # pySHACL's messages write paths with these prefixes
+        batched.bind(prefix, namespace, override=True, replace=True)
+    for triple in shapes:
+        batched.add(triple)
+    for node_shape in set(shapes.subjects(SH.property, None)):
+        targets = [(p, o) for p in _CORE_TARGETS for o in shapes.objects(node_shape, p)]
+        if (
+            not targets
+            or (node_shape, SH.target, None) in shapes
+            or (node_shape, SH.deactivated, None) in shapes
+            or (node_shape, RDF.type, RDFS.Class) in shapes
+            or (node_shape, RDF.type, OWL.Class) in shapes
+            or (None, None, node_shape) in shapes
+        ):
+            continue
+        for prop_shape in list(shapes.objects(node_shape, SH.property)):
+            if len(set(shapes.subject_predicates(prop_shape))) != 1 or any(
+                (prop_shape, p, None) in shapes for p in (*_CORE_TARGETS, SH.target)
+            ):
+                continue
+            batched.remove((node_shape, SH.property, prop_shape))
+            for p, o in targets:
+                batched.add((prop_shape, p, o))
+    return batched
+
+
 def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
     from pyshacl import validate as pyshacl_validate  # heavy: imported only when validating
 
     _conforms, results, _text = pyshacl_validate(
         loaded.graph,
-        shacl_graph=shapes,
+        shacl_graph=batched_shapes(shapes),
         inference="none",
         advanced=True,
         allow_warnings=True,
