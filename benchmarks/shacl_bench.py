@@ -1,0 +1,148 @@
+"""How long SHACL validation (pySHACL, in process) takes on a synthetic graph: the goal is ≤ 3 s at 100k triples.
+
+    python benchmarks/shacl_bench.py                         # generate a 100k graph, median of 3 runs
+    python benchmarks/shacl_bench.py --graph /tmp/b100/g.ttl --runs 5 --per-shape --authored
+
+What is timed is ``kg.validate.shacl_violations(loaded, shapes_graph())`` on a
+graph already loaded through ``kg.sources.load_sources`` (the shipped sources
+plus the synthetic file), as ``benchmarks/run.py`` times it. Every run reports
+wall-clock and CPU seconds (this process and any children, from ``os.times()``);
+the medians are what counts. The load average is printed before and after,
+since the machine may be shared. ``--authored`` also times pySHACL on the shapes
+as written in ``ontology/shapes.ttl`` (each property shape validated per focus
+node), for comparison; ``--per-shape`` validates each node shape on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # benchmarks/generate.py
+
+import kg.validate
+from kg.namespaces import RDF, SH, curie
+from kg.sources import LoadedSources, load_sources, source_files
+from kg.validate import shacl_violations, shapes_graph
+
+GOAL_SECONDS = 3.0
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its waited-for children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def measure(func: Callable[[], Any], runs: int, label: str, quiet: bool = False) -> tuple[float, float, Any]:
+    """Median wall and CPU seconds of ``runs`` calls, and the last call's value."""
+    wall, cpu, value = [], [], None
+    for i in range(max(1, runs)):
+        start, start_cpu = time.perf_counter(), cpu_seconds()
+        value = func()
+        wall.append(time.perf_counter() - start)
+        cpu.append(cpu_seconds() - start_cpu)
+        if not quiet:
+            print(f"  {label} run {i + 1}: wall {wall[-1]:.2f} s, CPU {cpu[-1]:.2f} s", flush=True)
+    return statistics.median(wall), statistics.median(cpu), value
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def one_shape(shapes: Graph, node_shape: Any) -> Graph:
+    """The node shape with everything it reaches through blank nodes (its property shapes, lists, …)."""
+    sub = Graph()
+    for prefix, namespace in shapes.namespaces():
+        sub.bind(prefix, namespace, override=True, replace=True)
+    todo, seen = [node_shape], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):
+            sub.add((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return sub
+
+
+def per_shape(loaded: LoadedSources, shapes: Graph, runs: int) -> None:
+    print("per node shape (median wall / CPU seconds):")
+    rows = []
+    for node_shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape))):
+        sub = one_shape(shapes, node_shape)
+        wall, cpu, _ = measure(lambda s=sub: shacl_violations(loaded, s), runs, str(node_shape), quiet=True)
+        rows.append((wall, cpu, curie(node_shape) or str(node_shape)))
+    for wall, cpu, name in sorted(rows, reverse=True):
+        print(f"  {name:40} {wall:6.2f} {cpu:6.2f}")
+    print(f"  {'sum':40} {sum(r[0] for r in rows):6.2f} {sum(r[1] for r in rows):6.2f}")
+
+
+def authored(loaded: LoadedSources, runs: int) -> None:
+    """pySHACL on the shapes as written, without `kg.validate.batched_shapes`."""
+    batched = kg.validate.batched_shapes
+    kg.validate.batched_shapes = lambda shapes: shapes  # type: ignore[assignment]
+    try:
+        wall, cpu, violations = measure(lambda: shacl_violations(loaded, shapes_graph()), runs, "authored shapes")
+    finally:
+        kg.validate.batched_shapes = batched  # type: ignore[assignment]
+    print(f"authored shapes: median wall {wall:.2f} s, CPU {cpu:.2f} s, {len(violations)} violation(s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--graph", type=Path, help="an existing synthetic Turtle file (default: generate one)")
+    parser.add_argument("--triples", "-n", type=generate.parse_size, default=100_000, help="size to generate (100k)")
+    parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (default 3)")
+    parser.add_argument("--per-shape", action="store_true", help="also time each node shape on its own")
+    parser.add_argument("--authored", action="store_true", help="also time the shapes as written (no batching)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="shacl-bench-") as tmp:
+        graph = args.graph
+        if graph is None:
+            graph = Path(tmp) / "graph.ttl"
+            generate.generate(args.triples, graph, Path(tmp) / "seeds", args.seed)
+        start = time.perf_counter()
+        loaded = load_sources(source_files([graph]))
+        print(
+            f"{graph}: {len(loaded.graph):,} triples with the shipped sources, loaded in "
+            f"{time.perf_counter() - start:.2f} s"
+        )
+        print(f"load average before: {load_average()}")
+        wall, cpu, violations = measure(lambda: shacl_violations(loaded, shapes_graph()), args.runs, "SHACL")
+        verdict = "met" if wall <= GOAL_SECONDS else "missed"
+        print(
+            f"SHACL: median wall {wall:.2f} s, CPU {cpu:.2f} s over {args.runs} run(s); "
+            f"{len(violations)} violation(s); goal ≤ {GOAL_SECONDS:.0f} s wall: {verdict}"
+        )
+        if args.authored:
+            authored(loaded, args.runs)
+        if args.per_shape:
+            per_shape(loaded, shapes_graph(), args.runs)
+        print(f"load average after: {load_average()}")
+        for v in violations[:10]:
+            print(v.to_text())
+    return 0 if not violations else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
