@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 from kg.errors import ValidationFailed
 from kg.namespaces import PREFIXES, RDF
 from kg.paths import default_out_dir
-from kg.serialize import to_jsonld, to_ntriples, to_turtle, write_atomic
+from kg.serialize import exports, write_atomic
 from kg.sources import load_sources, source_files
 from kg.store import BACKENDS, write_store
 from kg.validate import ValidationReport, validate_loaded
@@ -74,14 +74,14 @@ def build(
         raise ValidationFailed(report.to_text())
     graph = loaded.graph
     out = Path(out_dir) if out_dir else default_out_dir()
-    ntriples = to_ntriples(graph)
+    files = exports(graph)
     outputs: dict[str, Path] = {}
-    for name, data in (("graph.ttl", to_turtle(graph)), ("graph.nt", ntriples), ("graph.jsonld", to_jsonld(graph))):
+    for name, data in files.items():
         write_atomic(out / name, data)
         outputs[name] = out / name
     if backend == "oxigraph":
         store_path = Path(store) if store else out / "store"
-        write_store(store_path, ntriples.encode("utf-8"))
+        write_store(store_path, files["graph.nt"].encode("utf-8"))
         outputs["store"] = store_path
     return BuildResult(
         triples=len(graph),

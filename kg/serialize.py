@@ -70,8 +70,14 @@ def canonical(graph: Graph) -> Graph:
     return out
 
 
+def exports(graph: Graph) -> dict[str, str]:
+    """graph.ttl, graph.nt and graph.jsonld of one graph, canonicalised once for all three."""
+    canon = canonical(graph)
+    return {"graph.ttl": _turtle(canon), "graph.nt": _ntriples(canon), "graph.jsonld": _jsonld(canon)}
+
+
 def to_turtle(graph: Graph) -> str:
-    return canonical(graph).serialize(format="turtle")
+    return _turtle(canonical(graph))
 
 
 def to_ntriples(graph: Graph) -> str:
@@ -81,8 +87,11 @@ def to_ntriples(graph: Graph) -> str:
     everything before them in parallel (Oxigraph names blank nodes afresh in
     every load call, so they must all arrive in one).
     """
-    lines = canonical(graph).serialize(format="nt").splitlines()
-    return "\n".join(sorted((line for line in lines if line.strip()), key=ntriples_order)) + "\n"
+    return _ntriples(canonical(graph))
+
+
+def to_jsonld(graph: Graph) -> str:
+    return _jsonld(canonical(graph))
 
 
 def ntriples_order(line: str) -> tuple[bool, str]:
@@ -90,9 +99,18 @@ def ntriples_order(line: str) -> tuple[bool, str]:
     return ("_:" in line, line)
 
 
-def to_jsonld(graph: Graph) -> str:
+def _turtle(canon: Graph) -> str:
+    return canon.serialize(format="turtle")
+
+
+def _ntriples(canon: Graph) -> str:
+    lines = canon.serialize(format="nt").splitlines()
+    return "\n".join(sorted((line for line in lines if line.strip()), key=ntriples_order)) + "\n"
+
+
+def _jsonld(canon: Graph) -> str:
     context = {prefix: iri for prefix, iri in sorted(PREFIXES.items())}
-    data = json.loads(canonical(graph).serialize(format="json-ld", context=context, auto_compact=True))
+    data = json.loads(canon.serialize(format="json-ld", context=context, auto_compact=True))
     return json.dumps(_sorted_values(data), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
