@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg.corpus import SourceText
@@ -116,7 +116,7 @@ def check_evidence(graph: Graph, corpus: dict[URIRef, SourceText]) -> list[Evide
         try:
             s, e = int(start), int(end)  # type: ignore[call-overload]
         except (TypeError, ValueError):
-            problems.append(EvidenceProblem(ev, f"offsets are not integers: {start!r}, {end!r}"))
+            problems.append(EvidenceProblem(ev, f"offsets are not integers: {_shown(start)}, {_shown(end)}"))
             continue
         text = doc.text
         if not 0 <= s < e <= len(text):
@@ -134,3 +134,8 @@ def check_evidence(graph: Graph, corpus: dict[URIRef, SourceText]) -> list[Evide
         if suffix is not None and text[e : e + len(str(suffix))] != str(suffix):
             problems.append(EvidenceProblem(ev, f"oa:suffix {str(suffix)!r} does not follow the quote"))
     return problems
+
+
+def _shown(term: object) -> str:
+    """A term as a curator reads it in a report: a literal's text, an IRI, or "a blank node"."""
+    return "a blank node" if isinstance(term, BNode) else str(term)

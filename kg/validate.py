@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.corpus import load_corpus
@@ -121,9 +121,60 @@ def batched_shapes(shapes: Graph) -> Graph:
     return batched
 
 
+def _named(loaded: LoadedSources, focus: Node | None) -> tuple[str, Node | None]:
+    """How a report names a focus node (a blank node by the entity that holds it), and whose files to cite."""
+    shown, owner = _short(focus) or "?", focus
+    if isinstance(focus, BNode):
+        holder = next(iter(loaded.graph.subject_predicates(focus)), None)
+        if holder is not None:
+            shown, owner = f"{_short(holder[0])} › {_short(holder[1])}", holder[0]
+    return shown, owner
+
+
+def uncomparable_values(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
+    """Values that an ``sh:lessThan`` pair would compare but that are not literals.
+
+    pySHACL stops with an exception on them ("Cannot use sh:lessThan to compare a
+    BlankNode") instead of reporting a result, so they are found first and reported.
+    """
+    graph, found = loaded.graph, []
+    for component, pair in (
+        ("LessThanConstraintComponent", SH.lessThan),
+        ("LessThanOrEqualsConstraintComponent", SH.lessThanOrEquals),
+    ):
+        for prop_shape, other in shapes.subject_objects(pair):
+            path = shapes.value(prop_shape, SH.path)
+            node_shape = next(shapes.subjects(SH.property, prop_shape), prop_shape)
+            classes = list(shapes.objects(node_shape, SH.targetClass))
+            for predicate in (path, other):
+                if not isinstance(predicate, URIRef):
+                    continue
+                for focus, value in graph.subject_objects(predicate):
+                    if isinstance(value, Literal) or (
+                        classes and not any((focus, RDF.type, c) in graph for c in classes)
+                    ):
+                        continue
+                    shown, owner = _named(loaded, focus)
+                    found.append(
+                        Violation(
+                            focus=shown,
+                            rule=f"{_short(node_shape)} / {component}",
+                            message=f"must be a literal to compare {_short(path)} with {_short(other)}; "
+                            "SHACL validation stops here until it is",
+                            path=_short(predicate),
+                            value="a blank node" if isinstance(value, BNode) else _short(value),
+                            files=tuple(loaded.files_of(owner)) if owner is not None else (),
+                        )
+                    )
+    return sorted(set(found), key=lambda v: (v.focus, v.rule, v.path or "", v.value or ""))
+
+
 def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
     from pyshacl import validate as pyshacl_validate  # heavy: imported only when validating
 
+    uncomparable = uncomparable_values(loaded, shapes)
+    if uncomparable:
+        return uncomparable
     _conforms, results, _text = pyshacl_validate(
         loaded.graph,
         shacl_graph=batched_shapes(shapes),
@@ -135,12 +186,7 @@ def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
     assert isinstance(results, Graph)
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        shown, owner = _short(focus) or "?", focus
-        if isinstance(focus, BNode):  # name a blank node by the entity that holds it
-            holder = next(iter(loaded.graph.subject_predicates(focus)), None)
-            if holder is not None:
-                shown, owner = f"{_short(holder[0])} › {_short(holder[1])}", holder[0]
+        shown, owner = _named(loaded, results.value(result, SH.focusNode))
         source_shape = results.value(result, SH.sourceShape)
         node_shape = next(shapes.subjects(SH.property, source_shape), source_shape)
         component = results.value(result, SH.sourceConstraintComponent)

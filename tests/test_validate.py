@@ -164,3 +164,18 @@ def test_a_node_shape_that_other_shapes_use_keeps_its_property_shapes() -> None:
     kept = {s for s, _ in batched.subject_objects(SH.property)}
     assert kept == {URIRef(zfs + n) for n in ("Used", "Off", "Own")}
     assert len(batched) == len(shapes)  # only User's property shape moved: one triple out, one in
+
+
+def test_an_offset_that_is_not_a_literal_is_reported_not_raised(tmp_path: Path) -> None:
+    """pySHACL raises on sh:lessThan over a blank node or IRI; kg validate reports the value instead."""
+    source = (EXAMPLES / "invalid" / "negative-offset.ttl").read_text(encoding="utf-8")
+    broken = tmp_path / "iri-offset.ttl"
+    broken.write_text(source.replace("oa:start -3", "oa:start zfr:somewhere"), encoding="utf-8")
+    report = validate([broken])
+    assert not report.conforms
+    shacl = [v for v in report.violations if "LessThan" in v.rule]
+    assert [(v.focus, v.path, v.value, v.files) for v in shacl] == [
+        ("zfr:ev-example-1 › oa:hasSelector", "oa:start", "zfr:somewhere", (str(broken),))
+    ]
+    quote = [v for v in report.violations if v.rule == "evidence-quote"]
+    assert [v.message for v in quote] == ["offsets are not integers: https://w3id.org/zhengfa-kg/id/somewhere, 759"]
