@@ -12,14 +12,13 @@ seconds of --repeat runs; figures are recorded in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from timing import median_seconds
 
 from kg import analyze, compare
 from kg.build import build
@@ -30,15 +29,6 @@ ZF = "https://w3id.org/zhengfa-kg/def/"
 ZFR = "https://w3id.org/zhengfa-kg/id/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-
-
-def median_seconds(task: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        task()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def synthetic_store(provinces: int, copies: int) -> tuple[ox.Store, int]:

@@ -16,12 +16,9 @@ node), for comparison; ``--per-shape`` validates each node shape on its own.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +27,7 @@ from rdflib import BNode, Graph
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # benchmarks/generate.py
+from timing import load_average, measure
 
 import kg.validate
 from kg.namespaces import RDF, SH, curie
@@ -37,32 +35,6 @@ from kg.sources import LoadedSources, load_sources, source_files
 from kg.validate import shacl_violations, shapes_graph
 
 GOAL_SECONDS = 3.0
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of its waited-for children."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
-
-
-def measure(func: Callable[[], Any], runs: int, label: str, quiet: bool = False) -> tuple[float, float, Any]:
-    """Median wall and CPU seconds of ``runs`` calls, and the last call's value."""
-    wall, cpu, value = [], [], None
-    for i in range(max(1, runs)):
-        start, start_cpu = time.perf_counter(), cpu_seconds()
-        value = func()
-        wall.append(time.perf_counter() - start)
-        cpu.append(cpu_seconds() - start_cpu)
-        if not quiet:
-            print(f"  {label} run {i + 1}: wall {wall[-1]:.2f} s, CPU {cpu[-1]:.2f} s", flush=True)
-    return statistics.median(wall), statistics.median(cpu), value
-
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def one_shape(shapes: Graph, node_shape: Any) -> Graph:
@@ -88,7 +60,7 @@ def per_shape(loaded: LoadedSources, shapes: Graph, runs: int) -> None:
     rows = []
     for node_shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape))):
         sub = one_shape(shapes, node_shape)
-        wall, cpu, _ = measure(lambda s=sub: shacl_violations(loaded, s), runs, str(node_shape), quiet=True)
+        wall, cpu, _ = measure(lambda s=sub: shacl_violations(loaded, s), runs)
         rows.append((wall, cpu, curie(node_shape) or str(node_shape)))
     for wall, cpu, name in sorted(rows, reverse=True):
         print(f"  {name:40} {wall:6.2f} {cpu:6.2f}")

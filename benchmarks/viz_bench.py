@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # benchmarks/generate.py
+from timing import measure
 
 from kg.sources import load_sources, source_files
 from kg.store import open_store, write_store
@@ -36,13 +36,8 @@ TARGETS = {"seed": 0.5, "synthetic": 1.5}
 
 def median_seconds(func: Callable[[], object], runs: int) -> tuple[float, float]:
     """Median wall-clock and median CPU seconds (CPU time is steadier on a busy, shared machine)."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        func()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+    wall, cpu, _ = measure(func, runs)
+    return wall, cpu
 
 
 def seed_store(folder: Path) -> Path:
