@@ -67,17 +67,22 @@ def load_parts(ntriples: bytes, pieces: int) -> list[bytes]:
 
 
 def bulk_load_ntriples(store: ox.Store, ntriples: bytes, workers: int | None = None) -> None:
-    """Bulk-load N-Triples into ``store`` on several threads (pyoxigraph releases the GIL while loading)."""
+    """Bulk-load N-Triples into ``store`` on several threads (pyoxigraph releases the GIL while loading).
+
+    The part with the blank nodes cannot be cut, so it starts first; the rest is
+    cut finer than there are threads, and the pieces fill in around it.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     workers = workers or max(2, os.cpu_count() or 1)
-    parts = load_parts(ntriples, workers)
-    if len(parts) == 1:
-        store.bulk_load(parts[0], format=ox.RdfFormat.N_TRIPLES)
+    parts = load_parts(ntriples, 2 * workers)
+    if len(parts) == 1 or workers == 1:
+        for part in parts:
+            store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES)
         return
-    with ThreadPoolExecutor(len(parts)) as pool:
+    with ThreadPoolExecutor(workers) as pool:
         # list() re-raises the first error of any part.
-        list(pool.map(lambda part: store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES), parts))
+        list(pool.map(lambda part: store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES), [parts[-1], *parts[:-1]]))
 
 
 def open_store(path: Path | None = None) -> ox.Store:
