@@ -130,7 +130,7 @@ def machine() -> dict[str, Any]:
 # -- loading -----------------------------------------------------------------------------
 
 
-def load_oxigraph(files: list[Path], folder: Path) -> int:
+def load_oxigraph(files: list[Path], folder: Path) -> None:
     """Bulk-load the source files into a fresh on-disk store, one call per file."""
     import pyoxigraph as ox
 
@@ -141,9 +141,7 @@ def load_oxigraph(files: list[Path], folder: Path) -> int:
     for path in files:
         store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
     store.flush()
-    count = len(store)
     del store
-    return count
 
 
 def export_ntriples(files: list[Path], target: Path) -> None:
@@ -160,13 +158,16 @@ def export_ntriples(files: list[Path], target: Path) -> None:
     target.write_text("\n".join(sorted(lines, key=ntriples_order)) + "\n", encoding="utf-8")
 
 
-def load_default_store(ntriples: Path, folder: Path) -> int:
+def load_default_store(ntriples: Path, folder: Path) -> None:
     """Read graph.nt and write the default store from it, as ``kg build`` does (kg.store.write_store)."""
-    import pyoxigraph as ox
-
     from kg.store import write_store
 
     write_store(folder, ntriples.read_bytes())
+
+
+def store_triples(folder: Path) -> int:
+    import pyoxigraph as ox
+
     return len(ox.Store.read_only(str(folder)))
 
 
@@ -222,10 +223,13 @@ class Bench:
         store = folder / "store"
         export_ntriples(files, folder / "graph.nt")
         result["load_average"] = [round(x, 2) for x in os.getloadavg()]
-        figures, triples = repeated(lambda: load_default_store(folder / "graph.nt", store), args.repeat)
-        result["triples"] = triples
+        # Counting the triples (a scan of the store) is a check, not part of the load: done once, untimed.
+        figures, _ = repeated(lambda: load_default_store(folder / "graph.nt", store), args.repeat)
+        triples = result["triples"] = store_triples(store)
         result["load"]["oxigraph"] = figures
         turtle, _ = repeated(lambda: load_oxigraph(files, folder / "store-from-turtle"), args.repeat)
+        if store_triples(folder / "store-from-turtle") != triples:
+            result["notes"].append("the Turtle load and graph.nt hold different numbers of triples")
         shutil.rmtree(folder / "store-from-turtle", ignore_errors=True)
         result["load_from_turtle"] = turtle
         print(
@@ -442,10 +446,15 @@ def goals(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 }
             )
         ratio = speedup(row)
+        memory, lower_bound = row.get("memory", {}), False
+        if ratio is None and "timeout" in memory and cell.get("seconds"):
+            # rdflib was stopped at its time limit: the limit gives a lower bound of the ratio.
+            ratio, lower_bound = float(memory["timeout"]) / cell["seconds"], True
         checked.append(
             {
                 "goal": "province × category at 1M ≥ 50× faster than the memory backend",
                 "value": ratio,
+                "lower_bound": lower_bound,
                 "met": ratio is not None and ratio >= 50,
             }
         )
@@ -514,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         value = goal["value"]
         shown = "n/a" if value is None else f"{value:.3g}"
         best = f" (best of runs {goal['best']:.3g})" if goal.get("best") is not None else ""
+        shown = f"≥ {shown}" if goal.get("lower_bound") else shown
         print(f"{'met   ' if goal['met'] else 'MISSED'}  {goal['goal']}: {shown}{best}")
     if args.json:
         write_atomic(args.json, json.dumps(report, ensure_ascii=False, indent=1))
