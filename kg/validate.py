@@ -121,14 +121,14 @@ def batched_shapes(shapes: Graph) -> Graph:
     return batched
 
 
-def _named(loaded: LoadedSources, focus: Node | None) -> tuple[str, Node | None]:
-    """How a report names a focus node (a blank node by the entity that holds it), and whose files to cite."""
+def _named(loaded: LoadedSources, focus: Node | None) -> tuple[str, tuple[str, ...]]:
+    """How a report names a focus node (a blank node by the entity that holds it), and the files that state it."""
     shown, owner = _short(focus) or "?", focus
     if isinstance(focus, BNode):
         holder = next(iter(loaded.graph.subject_predicates(focus)), None)
         if holder is not None:
             shown, owner = f"{_short(holder[0])} › {_short(holder[1])}", holder[0]
-    return shown, owner
+    return shown, tuple(loaded.files_of(owner)) if owner is not None else ()
 
 
 def uncomparable_values(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
@@ -154,7 +154,7 @@ def uncomparable_values(loaded: LoadedSources, shapes: Graph) -> list[Violation]
                         classes and not any((focus, RDF.type, c) in graph for c in classes)
                     ):
                         continue
-                    shown, owner = _named(loaded, focus)
+                    shown, files = _named(loaded, focus)
                     found.append(
                         Violation(
                             focus=shown,
@@ -163,7 +163,7 @@ def uncomparable_values(loaded: LoadedSources, shapes: Graph) -> list[Violation]
                             "SHACL validation stops here until it is",
                             path=_short(predicate),
                             value="a blank node" if isinstance(value, BNode) else _short(value),
-                            files=tuple(loaded.files_of(owner)) if owner is not None else (),
+                            files=files,
                         )
                     )
     return sorted(set(found), key=lambda v: (v.focus, v.rule, v.path or "", v.value or ""))
@@ -186,7 +186,7 @@ def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
     assert isinstance(results, Graph)
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        shown, owner = _named(loaded, results.value(result, SH.focusNode))
+        shown, files = _named(loaded, results.value(result, SH.focusNode))
         source_shape = results.value(result, SH.sourceShape)
         node_shape = next(shapes.subjects(SH.property, source_shape), source_shape)
         component = results.value(result, SH.sourceConstraintComponent)
@@ -200,7 +200,7 @@ def shacl_violations(loaded: LoadedSources, shapes: Graph) -> list[Violation]:
                 message=str(message) if message else "constraint not met",
                 path=_short(results.value(result, SH.resultPath)),
                 value=_short(results.value(result, SH.value)),
-                files=tuple(loaded.files_of(owner)) if owner is not None else (),
+                files=files,
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             )
         )
