@@ -130,16 +130,21 @@ def machine() -> dict[str, Any]:
 # -- loading -----------------------------------------------------------------------------
 
 
+def bulk_load_files(store: Any, files: list[Path]) -> None:
+    """One ``bulk_load`` call per source file."""
+    from kg.sources import FORMATS
+
+    for path in files:
+        store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+
+
 def load_oxigraph(files: list[Path], folder: Path) -> None:
     """Bulk-load the source files into a fresh on-disk store, one call per file."""
     import pyoxigraph as ox
 
-    from kg.sources import FORMATS
-
     shutil.rmtree(folder, ignore_errors=True)
     store = ox.Store(str(folder))
-    for path in files:
-        store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+    bulk_load_files(store, files)
     store.flush()
     del store
 
@@ -149,11 +154,9 @@ def export_ntriples(files: list[Path], target: Path) -> None:
     import pyoxigraph as ox
 
     from kg.serialize import ntriples_order
-    from kg.sources import FORMATS
 
     store = ox.Store()
-    for path in files:
-        store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+    bulk_load_files(store, files)
     lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8").splitlines()
     target.write_text("\n".join(sorted(lines, key=ntriples_order)) + "\n", encoding="utf-8")
 
