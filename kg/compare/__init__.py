@@ -1,0 +1,146 @@
+"""Comparing provinces (or kinds of organ) by the mechanisms their measures implement.
+
+One module per idea: :mod:`~kg.compare.model` reads the graph, :mod:`~kg.compare.counting`
+holds the counting rules (mirrored by docs/compare.md), :mod:`~kg.compare.explain` the
+measures behind one cell, :mod:`~kg.compare.similarity` Jaccard and shared/unique, and
+:mod:`~kg.compare.render` one module per output family. The names below are the
+library's public face (``from kg import compare``; notebooks and ``kg.analyze`` use them).
+"""
+
+from __future__ import annotations
+
+from kg.compare.counting import REASONS, Matrix, Unplaced, build_matrix
+from kg.compare.explain import ExplainedMeasure, Explanation, explain, resolve_column, resolve_row
+from kg.compare.model import (
+    ORGAN_TYPE_ORDER,
+    SCHEME,
+    Adoptions,
+    Concept,
+    Entity,
+    Measure,
+    Organ,
+    Quote,
+    Source,
+    curie,
+    load,
+)
+from kg.compare.options import (
+    ACROSS,
+    BYS,
+    LANGS,
+    MATRIX_FORMATS,
+    REPORT_FORMATS,
+    ROWS,
+    SORTS,
+    Across,
+    By,
+    Lang,
+    check_choice,
+)
+from kg.compare.render import render_explanation, render_matrix, render_overlap, render_similarity
+from kg.compare.render.csv import (
+    explanation_csv,
+    explanation_rows,
+    matrix_csv,
+    overlap_csv,
+    similarity_csv,
+    similarity_records,
+)
+from kg.compare.render.heatmap import CJK_FAMILIES, CJKFontMissing, Image, cjk_font, heatmap, needs_cjk
+from kg.compare.render.html import matrix_html
+from kg.compare.render.json import explanation_json, matrix_json, overlap_json, similarity_json
+from kg.compare.render.text import (
+    display_width,
+    explanation_markdown,
+    explanation_text,
+    markdown_table,
+    matrix_markdown,
+    matrix_table,
+    overlap_text,
+    similarity_markdown,
+    similarity_square,
+    similarity_text,
+    text_table,
+)
+from kg.compare.similarity import Pair, Similarity, Spread, overlap, similarity
+from kg.compare.words import SEPARATOR, WORDS, note_of, title_of, word
+from kg.namespaces import PREFIXES, ZF, ZFR
+
+__all__ = [
+    "ACROSS",
+    "BYS",
+    "CJK_FAMILIES",
+    "LANGS",
+    "MATRIX_FORMATS",
+    "ORGAN_TYPE_ORDER",
+    "PREFIXES",
+    "REASONS",
+    "REPORT_FORMATS",
+    "ROWS",
+    "SCHEME",
+    "SEPARATOR",
+    "SORTS",
+    "WORDS",
+    "ZF",
+    "ZFR",
+    "Across",
+    "Adoptions",
+    "By",
+    "CJKFontMissing",
+    "Concept",
+    "Entity",
+    "ExplainedMeasure",
+    "Explanation",
+    "Image",
+    "Lang",
+    "Matrix",
+    "Measure",
+    "Organ",
+    "Pair",
+    "Quote",
+    "Similarity",
+    "Source",
+    "Spread",
+    "Unplaced",
+    "build_matrix",
+    "check_choice",
+    "cjk_font",
+    "curie",
+    "display_width",
+    "explain",
+    "explanation_csv",
+    "explanation_json",
+    "explanation_markdown",
+    "explanation_rows",
+    "explanation_text",
+    "heatmap",
+    "load",
+    "markdown_table",
+    "matrix_csv",
+    "matrix_html",
+    "matrix_json",
+    "matrix_markdown",
+    "matrix_table",
+    "needs_cjk",
+    "note_of",
+    "overlap",
+    "overlap_csv",
+    "overlap_json",
+    "overlap_text",
+    "render_explanation",
+    "render_matrix",
+    "render_overlap",
+    "render_similarity",
+    "resolve_column",
+    "resolve_row",
+    "similarity",
+    "similarity_csv",
+    "similarity_json",
+    "similarity_markdown",
+    "similarity_records",
+    "similarity_square",
+    "similarity_text",
+    "text_table",
+    "title_of",
+    "word",
+]

@@ -1,0 +1,110 @@
+"""JSON renderings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from kg.compare.counting import Matrix
+from kg.compare.explain import Explanation
+from kg.compare.model import Entity
+from kg.compare.render.text import _fraction
+from kg.compare.similarity import Similarity, Spread
+
+
+def _entity_json(entity: Entity) -> dict[str, str]:
+    return {"iri": entity.iri, "zh": entity.zh, "en": entity.en}
+
+
+def matrix_json(matrix: Matrix, lang: str = "zh") -> str:
+    data = {
+        "by": matrix.by,
+        "across": matrix.across,
+        "columns": [_entity_json(c) for c in matrix.columns],
+        "rows": [
+            {
+                **_entity_json(r),
+                "depth": r.depth,
+                "categories": list(r.categories),
+                "label": r.label(lang),
+                "counts": {c.label(lang): matrix.count(r.iri, c.iri) for c in matrix.columns},
+                "measures": {c.label(lang): sorted(matrix.measures(r.iri, c.iri)) for c in matrix.columns},
+                "total": matrix.row_total(r.iri),
+            }
+            for r in matrix.rows
+        ],
+        "column_totals": {c.label(lang): matrix.column_total(c.iri) for c in matrix.columns},
+        "total": matrix.grand_total(),
+        "unplaced": [{"measure": u.measure, "code": u.code, "reason": u.why(lang)} for u in matrix.unplaced],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def explanation_json(expl: Explanation, lang: str = "zh") -> str:
+    data = {
+        "by": expl.by,
+        "across": expl.across,
+        "column": _entity_json(expl.column),
+        "row": _entity_json(expl.row),
+        "count": len(expl.measures),
+        "measures": [
+            {
+                **_entity_json(item.measure),
+                "organs": [_entity_json(o) for o in item.organs],
+                "via": [_entity_json(c) for c in item.via],
+                "quotes": [
+                    {
+                        "evidence": q.evidence,
+                        "exact": q.exact,
+                        "start": q.start,
+                        "end": q.end,
+                        "source": q.source,
+                        "source_file": q.source_file,
+                    }
+                    for q in item.measure.quotes
+                ],
+            }
+            for item in expl.measures
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def similarity_json(sims: Sequence[Similarity], lang: str = "zh") -> str:
+    data = [
+        {
+            "level": sim.by,
+            "across": sim.across,
+            "columns": [_entity_json(c) for c in sim.columns],
+            "pairs": [
+                {
+                    "a": _entity_json(p.a),
+                    "b": _entity_json(p.b),
+                    "shared": list(p.shared),
+                    "union": p.union,
+                    "jaccard": _fraction(p.jaccard) if p.jaccard is not None else None,
+                    "jaccard_decimal": float(p.jaccard) if p.jaccard is not None else None,
+                }
+                for p in sim.pairs
+            ],
+        }
+        for sim in sims
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def overlap_json(matrix: Matrix, spreads: Sequence[Spread], lang: str = "zh") -> str:
+    data = {
+        "by": matrix.by,
+        "across": matrix.across,
+        "rows": [
+            {
+                **_entity_json(s.row),
+                "status": s.status,
+                "columns": [_entity_json(c) for c in s.columns],
+                "measures": s.measures,
+            }
+            for s in spreads
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
