@@ -6,13 +6,16 @@ import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg.errors import InputError
 from kg.paths import default_store_path
+
+if TYPE_CHECKING:
+    # Imported where a Graph is made: opening the store (kg compare, kg query) must not pay for rdflib.
+    from rdflib import Graph
 
 Backend = Literal["oxigraph", "memory"]
 BACKENDS: tuple[str, ...] = ("oxigraph", "memory")
@@ -98,6 +101,8 @@ def open_store(path: Path | None = None) -> ox.Store:
 
 def open_graph(backend: str = "oxigraph", store: Path | None = None, include: Iterable[Path] = ()) -> Graph:
     """An rdflib Graph over the built store, or over a fresh in-memory load of the sources."""
+    from rdflib import Graph
+
     if backend == "oxigraph":
         from oxrdflib import OxigraphStore
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID

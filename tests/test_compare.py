@@ -103,7 +103,8 @@ def test_golden_shape_is_what_other_tools_read() -> None:
 def test_reviewed_cells_of_the_category_matrix() -> None:
     """Cells checked by hand against the speeches (see the review notes in docs/compare.md)."""
     cells = {
-        row[0]: dict(zip(PROVINCES, map(int, row[1:]), strict=True)) for row in golden_rows("province-category.csv")[1:]
+        row[0]: dict(zip(PROVINCES, map(int, row[1:]), strict=True))
+        for row in golden_rows("province-category.measures.csv")[1:]
     }
     assert cells["党委领导与统筹推进"] == {"湖南": 9, "江苏": 0, "广西": 0, "贵州": 0, "四川": 0}
     assert cells["相互制约与法律监督"] == {"湖南": 3, "江苏": 0, "广西": 8, "贵州": 0, "四川": 2}
@@ -113,7 +114,7 @@ def test_reviewed_cells_of_the_category_matrix() -> None:
 
 
 def test_measures_per_province_and_distinct_counting(data: Adoptions) -> None:
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     totals = {c.zh: matrix.column_total(c.iri) for c in matrix.columns}
     assert totals == {"湖南": 39, "江苏": 16, "广西": 27, "贵州": 18, "四川": 36}
     assert matrix.grand_total() == len(data.measures) == 136
@@ -129,7 +130,7 @@ def test_measures_per_province_and_distinct_counting(data: Adoptions) -> None:
 def test_columns_follow_speech_order_and_rows_every_concept(data: Adoptions) -> None:
     assert [p.zh for p in data.provinces] == PROVINCES
     assert [p.en for p in data.provinces] == ["Hunan", "Jiangsu", "Guangxi", "Guizhou", "Sichuan"]
-    by_mechanism = compare.build_matrix(data, by="mechanism")
+    by_mechanism = compare.build_matrix(data, count="measures", by="mechanism")
     assert len(by_mechanism.rows) == len(data.concepts) == 85
     # Each category comes first, then its mechanisms depth-first (one sits at the third level).
     depths = {r.iri: r.depth for r in by_mechanism.rows}
@@ -142,22 +143,22 @@ def test_columns_follow_speech_order_and_rows_every_concept(data: Adoptions) -> 
 def test_third_level_mechanism_rolls_up_to_its_category(data: Adoptions) -> None:
     concept = data.concepts[ZFR + "mech-execution-854-model"]
     assert concept.categories == (ZFR + "cat-process-control",)
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     jiangsu = next(c for c in matrix.columns if c.zh == "江苏").iri
     assert ZFR + "measure-jiangsu-execution-854-process-nodes" in matrix.measures(ZFR + "cat-process-control", jiangsu)
 
 
 def test_nonzero_rows_and_columns_and_sort_by_total(data: Adoptions) -> None:
-    rows = compare.build_matrix(data, by="mechanism", rows="nonzero")
+    rows = compare.build_matrix(data, count="measures", by="mechanism", rows="nonzero")
     assert all(rows.row_total(r.iri) for r in rows.rows if not r.is_category)
     # Categories stay as headings of their mechanisms; every mechanism row follows its own category.
     heading = ""
     for row in rows.rows:
         heading = row.iri if row.is_category else heading
         assert row.categories == (heading,)
-    flat = compare.build_matrix(data, by="mechanism", rows="nonzero", sort="total")
+    flat = compare.build_matrix(data, count="measures", by="mechanism", rows="nonzero", sort="total")
     assert all(flat.row_total(r.iri) for r in flat.rows) and len(flat.rows) < len(rows.rows)
-    organ_types = compare.build_matrix(data, across="organ-type", columns="nonzero")
+    organ_types = compare.build_matrix(data, count="measures", across="organ-type", columns="nonzero")
     assert [c.zh for c in organ_types.columns] == [
         "党委政法委员会",
         "人民法院",
@@ -166,7 +167,7 @@ def test_nonzero_rows_and_columns_and_sort_by_total(data: Adoptions) -> None:
         "司法行政机关",
         "监狱",
     ]
-    ranked = compare.build_matrix(data, sort="total")
+    ranked = compare.build_matrix(data, count="measures", sort="total")
     totals = [ranked.row_total(r.iri) for r in ranked.rows]
     assert totals == sorted(totals, reverse=True)
     assert ranked.rows[0].zh == "统一标准与办案指引"
@@ -174,7 +175,7 @@ def test_nonzero_rows_and_columns_and_sort_by_total(data: Adoptions) -> None:
 
 def test_organ_type_counts_a_measure_once_per_type(data: Adoptions) -> None:
     """三核三审 is adopted by two prison organs; it is one measure for the 监狱 column."""
-    matrix = compare.build_matrix(data, across="organ-type")
+    matrix = compare.build_matrix(data, count="measures", across="organ-type")
     prison = str(compare.ZF["Prison"])
     internal = ZFR + "cat-internal-case-supervision"
     assert matrix.measures(internal, prison) == {ZFR + "measure-sichuan-criminal-reward-three-level-review"}
@@ -202,7 +203,7 @@ def test_matrix_agrees_with_an_independent_sparql_roll_up(seed_graph: Graph, dat
       UNION { ?mech skos:broader ?mid . ?mid skos:broader ?cat . ?cat skos:topConceptOf zfr:mechanisms }
     } GROUP BY ?cat ?province"""
     expected = {(str(c), str(p)): int(n) for c, p, n in seed_graph.query(query)}  # type: ignore[misc]
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     actual = {(r.iri, c.iri): matrix.count(r.iri, c.iri) for r in matrix.rows for c in matrix.columns}
     assert {k: v for k, v in actual.items() if v} == expected
 
@@ -265,7 +266,7 @@ def test_explain_by_english_names_and_iris_and_third_level(data: Adoptions) -> N
 
 
 def test_every_explained_quote_is_the_source_text_at_its_offsets(data: Adoptions) -> None:
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     checked = 0
     for row in matrix.rows:
         for column in matrix.columns:
@@ -322,13 +323,13 @@ CATEGORY_JACCARD = {
 
 
 def test_jaccard_over_categories_exact_fractions(data: Adoptions) -> None:
-    sim = compare.similarity(compare.build_matrix(data, by="category"))
+    sim = compare.similarity(compare.build_matrix(data, count="measures", by="category"))
     assert {(p.a.zh, p.b.zh): p.jaccard for p in sim.pairs} == CATEGORY_JACCARD
 
 
 def test_jaccard_over_mechanisms_agrees_with_the_golden_sets(data: Adoptions) -> None:
     sets = golden_sets("province-mechanism.csv")
-    sim = compare.similarity(compare.build_matrix(data, by="mechanism"))
+    sim = compare.similarity(compare.build_matrix(data, count="measures", by="mechanism"))
     for pair in sim.pairs:
         a, b = sets[pair.a.zh], sets[pair.b.zh]
         assert pair.jaccard == Fraction(len(a & b), len(a | b))
@@ -338,17 +339,17 @@ def test_jaccard_over_mechanisms_agrees_with_the_golden_sets(data: Adoptions) ->
 
 
 def test_shared_and_unique(data: Adoptions) -> None:
-    spreads = compare.overlap(compare.build_matrix(data))
+    spreads = compare.overlap(compare.build_matrix(data, count="measures"))
     status = {s.row.zh: (s.status, [c.zh for c in s.columns]) for s in spreads}
     assert status["党委领导与统筹推进"] == ("unique", ["湖南"])
     assert status["统一标准与办案指引"] == ("shared", PROVINCES)
     assert [s.status for s in spreads].count("shared") == 11
-    mechanisms = compare.overlap(compare.build_matrix(data, by="mechanism"))
+    mechanisms = compare.overlap(compare.build_matrix(data, count="measures", by="mechanism"))
     assert {s.status for s in mechanisms} == {"shared", "unique"}  # every mechanism is adopted somewhere
     assert all(s.measures for s in mechanisms if s.row.is_category)  # empty category rows are headings
     first_unique = [s.status for s in mechanisms].index("unique")
     assert all(s.status == "shared" for s in mechanisms[:first_unique])
-    hunan_only = compare.build_matrix(data)
+    hunan_only = compare.build_matrix(data, count="measures")
     hunan_only.columns = hunan_only.columns[:1]
     status = {s.row.zh: s.status for s in compare.overlap(hunan_only)}
     assert status["科技赋能监督"] == "none" and status["党委领导与统筹推进"] == "unique"
@@ -373,16 +374,19 @@ class _Page(HTMLParser):
 
 
 def test_html_links_every_nonempty_cell_to_its_quotes(data: Adoptions) -> None:
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     page = _Page()
     page.feed(str(compare.render_matrix(matrix, "html", data=data)))
     ids = {attrs["id"] for _, attrs in page.tags if attrs.get("id")}
     links = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
-    cell_links = [h for h in links if h and h.startswith("#cell-")]
+    cell_links = [h for h in links if h and h.startswith("#cell__")]
     assert len(cell_links) == sum(1 for row in matrix.counts() for n in row if n)
+    assert "#cell__cat-internal-case-supervision__province-hunan" in cell_links  # a stable address per cell
     assert all(h[1:] in ids for h in links if h and h.startswith("#"))
     assert all(h and h.startswith("#") for h in links)  # nothing leaves the page
-    assert not [t for t, a in page.tags if t in ("script", "link", "img", "iframe") or "src" in a]
+    # One inline script (the cell panel), nothing loaded from anywhere.
+    assert [t for t, _ in page.tags if t == "script"] == ["script"]
+    assert not [t for t, a in page.tags if t in ("link", "img", "iframe") or "src" in a]
     text = "".join(page.text)
     assert "推动政法单位健全内部监督机制" in text and "[760–774]" in text
 
@@ -418,7 +422,8 @@ def test_html_escapes_labels_and_quotes_and_is_written_atomically(tmp_path: Path
     page_text = out.read_text(encoding="utf-8")
     page = _Page()
     page.feed(page_text)
-    assert not [t for t, _ in page.tags if t in ("script", "img", "b")]
+    assert not [t for t, _ in page.tags if t in ("img", "b")]
+    assert [t for t, _ in page.tags if t == "script"] == ["script"]  # only the page's own
     assert "&lt;script&gt;alert(&#x27;m&#x27;)&lt;/script&gt; &amp; 举措" in page_text
     assert "&lt;img src=x onerror=alert(1)&gt;&quot;&#x27;" in page_text
     assert "measure-test-nowhere" in page_text  # listed as not counted, with the reason
@@ -429,12 +434,12 @@ def test_unplaced_measures_are_reported_not_counted(seed_graph: Graph, tmp_path:
     extra = tmp_path / "evil.ttl"
     extra.write_text(EVIL, encoding="utf-8")
     data = compare.load(open_graph(backend="memory", include=[extra]))
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     assert [(u.measure.removeprefix(ZFR), u.reason) for u in matrix.unplaced] == [
         ("measure-test-nowhere", "its adopting organ has no province")
     ]
     assert matrix.grand_total() == 137
-    organ_types = compare.build_matrix(data, across="organ-type")
+    organ_types = compare.build_matrix(data, count="measures", across="organ-type")
     assert not organ_types.unplaced and organ_types.grand_total() == 138
     code, out, err = run(*MEMORY, "-i", str(extra), "--format", "csv")
     assert code == 0 and "1 measure(s) not counted" in err
@@ -442,13 +447,15 @@ def test_unplaced_measures_are_reported_not_counted(seed_graph: Graph, tmp_path:
 
 
 def test_text_markdown_and_json_tables(data: Adoptions) -> None:
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     table = str(compare.render_matrix(matrix, "table"))
     lines = table.splitlines()
     assert lines[0] == "省份 × 机制类别（举措数）"
     header = next(line for line in lines if line.startswith("机制类别"))
     assert header.split() == ["机制类别", *PROVINCES, "合计"]
-    assert "合计（不重复举措）" in table and table.rstrip().splitlines()[-1].startswith("单元格为")
+    assert "合计（举措数）" in table and "单元格为不重复举措数" in table
+    assert "0 表示原文未提及，不表示未采用" in table  # the caveat, under every matrix
+    assert "湖南：湖南省委政法委（党委政法委员会）的发言，原文第492–1517字（共1025字），报告举措39项" in table
     md = str(compare.render_matrix(matrix, "md", "en"))
     assert "| mechanism category | Hunan | Jiangsu | Guangxi | Guizhou | Sichuan | Total |" in md
     parsed = json.loads(str(compare.render_matrix(matrix, "json")))
@@ -461,7 +468,7 @@ def test_text_markdown_and_json_tables(data: Adoptions) -> None:
 def test_png_heatmap_decodes_with_the_expected_size(data: Adoptions) -> None:
     import matplotlib.image as mpimg
 
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     image = compare.heatmap(matrix, fmt="png", dpi=100)
     assert image.font == "Noto Sans CJK SC", "install fonts-noto-cjk (scripts/system-deps.sh)"
     assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -476,7 +483,7 @@ def test_png_heatmap_decodes_with_the_expected_size(data: Adoptions) -> None:
 
 
 def test_svg_heatmap_keeps_chinese_labels_as_text(data: Adoptions) -> None:
-    matrix = compare.build_matrix(data, by="mechanism", rows="nonzero")
+    matrix = compare.build_matrix(data, count="measures", by="mechanism", rows="nonzero")
     svg = compare.heatmap(matrix, fmt="svg").data
     root = ET.fromstring(svg)
     texts = {"".join(e.itertext()).strip() for e in root.iter() if e.tag.endswith("}text")}
@@ -490,7 +497,7 @@ def test_svg_heatmap_keeps_chinese_labels_as_text(data: Adoptions) -> None:
 def test_missing_cjk_font_warns_clearly(data: Adoptions, monkeypatch: pytest.MonkeyPatch) -> None:
     # The module, not the package: the heatmap reads its own CJK_FAMILIES.
     monkeypatch.setattr(sys.modules["kg.compare.render.heatmap"], "CJK_FAMILIES", ("No Such CJK Family",))
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     with pytest.warns(compare.CJKFontMissing, match="fonts-noto-cjk"):
         assert compare.heatmap(matrix, fmt="png", dpi=30).font is None
     with warnings.catch_warnings(record=True) as caught:
@@ -597,14 +604,14 @@ def test_matrices_agree_with_the_shipped_competency_queries(data: Adoptions) -> 
     from kg.query import connect
 
     session = connect("memory")
-    matrix = compare.build_matrix(data)
+    matrix = compare.build_matrix(data, count="measures")
     nonzero = {(r.iri, c.iri): matrix.count(r.iri, c.iri) for r in matrix.rows for c in matrix.columns}
     shipped = {(r["cat"], r["prov"]): r["measures"] for r in session.run("province-category-matrix").records()}
     assert shipped == {k: v for k, v in nonzero.items() if v}
     spreads = {s.row.iri: (s.status, len(s.columns)) for s in compare.overlap(matrix) if s.columns}
     sharing = {r["cat"]: (r["sharing"], r["provinces"]) for r in session.run("shared-categories").records()}
     assert sharing == spreads
-    by_type = compare.build_matrix(data, across="organ-type")
+    by_type = compare.build_matrix(data, count="measures", across="organ-type")
     cells = {(r.iri, c.iri): by_type.count(r.iri, c.iri) for r in by_type.rows for c in by_type.columns}
     shipped = {(r["cat"], r["organType"]): r["measures"] for r in session.run("organtype-category-matrix").records()}
     assert shipped == {k: v for k, v in cells.items() if v}

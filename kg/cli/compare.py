@@ -61,13 +61,22 @@ def compare(
         typer.Option(
             "--by",
             "-b",
-            help="category (top SKOS categories, the default) or mechanism (each specific mechanism). "
-            "With --similarity and no --by: both.",
+            help="category (top SKOS categories, the default), mechanism (each specific mechanism) or relation "
+            "(the supervision relation: who checks whom). With --similarity and no --by: category and mechanism.",
         ),
     ] = None,
     across: Annotated[
         str, typer.Option("--across", help="Columns: province (default) or organ-type (kinds of adopting organ).")
     ] = "province",
+    count: Annotated[
+        str | None,
+        typer.Option(
+            "--count",
+            help="What a cell counts: presence (reported or not; default --by mechanism), mechanisms (distinct "
+            "mechanisms reported; default --by category|relation), statements (distinct stating sentences) or "
+            "measures.",
+        ),
+    ] = None,
     rows: Annotated[
         str,
         typer.Option(
@@ -112,11 +121,11 @@ def compare(
     store: StoreOption = None,
     backend: BackendOption = "oxigraph",
 ) -> None:
-    """Which provinces (or kinds of organ) adopted which mechanisms: the matrix, one cell's quotes, similarity.
+    """What each province's source reports (报告/提及), by mechanism: the matrix, one cell's quotes, similarity.
 
-    Cells count the distinct measures adopted by organs of the province (zf:adoptedBy → zf:inProvince); with --by category every mechanism is rolled up to its top SKOS category.
+    A measure belongs to the province of the organ it is attributed to (zf:adoptedBy → zf:inProvince); each column rests on one organ's speech (the basis is printed under the matrix). 0 = not reported in the source (未提及), not "not adopted".
 
-    CSV: first column `category` or `mechanism` (the label), then one integer column per province (湖南, 江苏, 广西, 贵州, 四川). Guide: docs/compare.md.
+    CSV: first column `category`, `mechanism` or `relation` (the label), then one integer column per province (湖南, 江苏, 广西, 贵州, 四川). Guide: docs/compare.md.
     """
     from kg import compare as lib
     from kg.errors import UsageError
@@ -131,6 +140,8 @@ def compare(
         if by is not None:
             lib.check_choice("--by", by, lib.BYS)
         lib.check_choice("--across", across, lib.ACROSS)
+        if count is not None:
+            lib.check_choice("--count", count, lib.COUNTS)
         lib.check_choice("--rows", rows, lib.ROWS)
         lib.check_choice("--columns", columns, lib.ROWS)
         lib.check_choice("--sort", sort, lib.SORTS)
@@ -147,11 +158,13 @@ def compare(
             _emit(lib.render_explanation(expl, fmt, lang), output)
             return
         if similarity:
-            levels = [by] if by else list(lib.BYS)
+            levels = [by] if by else ["category", "mechanism"]
             sims = [lib.similarity(lib.build_matrix(data, by=level, across=across)) for level in levels]
             _emit(lib.render_similarity(sims, fmt, lang), output)
             return
-        matrix = lib.build_matrix(data, by=by or "category", across=across, rows=rows, columns=columns, sort=sort)
+        matrix = lib.build_matrix(
+            data, by=by or "category", across=across, rows=rows, columns=columns, sort=sort, count=count
+        )
         if shared:
             _emit(lib.render_overlap(matrix, fmt, lang), output)
             return
@@ -169,8 +182,8 @@ def compare(
         else:
             _emit(lib.render_matrix(matrix, fmt, lang, data=data), output)
         if matrix.unplaced and fmt in ("csv", "png", "svg"):
-            count = len({u.measure for u in matrix.unplaced})
-            typer.echo(f"warning: {count} measure(s) not counted (see --format table)", err=True)
+            missing = len({u.measure for u in matrix.unplaced})
+            typer.echo(f"warning: {missing} measure(s) not counted (see --format table)", err=True)
 
 
 @app.command()

@@ -9,24 +9,15 @@ library's public face (``from kg import compare``; notebooks and ``kg.analyze`` 
 
 from __future__ import annotations
 
-from kg.compare.counting import REASONS, Matrix, Unplaced, build_matrix
+from kg.compare.basis import Basis, basis
+from kg.compare.counting import REASONS, Matrix, Totals, Unplaced, build_matrix
 from kg.compare.explain import ExplainedMeasure, Explanation, explain, resolve_column, resolve_row
-from kg.compare.model import (
-    ORGAN_TYPE_ORDER,
-    SCHEME,
-    Adoptions,
-    Concept,
-    Entity,
-    Measure,
-    Organ,
-    Quote,
-    Source,
-    curie,
-    load,
-)
+from kg.compare.model import Adoptions, Concept, Entity, Measure, Organ, Part, Quote, load
 from kg.compare.options import (
     ACROSS,
     BYS,
+    COUNTS,
+    DEFAULT_COUNT,
     LANGS,
     MATRIX_FORMATS,
     REPORT_FORMATS,
@@ -34,9 +25,11 @@ from kg.compare.options import (
     SORTS,
     Across,
     By,
+    Count,
     Lang,
     check_choice,
 )
+from kg.compare.reading import Source
 from kg.compare.render import render_explanation, render_matrix, render_overlap, render_similarity
 from kg.compare.render.csv import (
     explanation_csv,
@@ -63,18 +56,21 @@ from kg.compare.render.text import (
     text_table,
 )
 from kg.compare.similarity import Pair, Similarity, Spread, overlap, similarity
+from kg.compare.vocab import ORGAN_TYPE_ORDER, RELATION_SCHEME, SCHEME, curie
 from kg.compare.words import SEPARATOR, WORDS, note_of, title_of, word
-from kg.namespaces import PREFIXES, ZF, ZFR
 
 __all__ = [
     "ACROSS",
     "BYS",
     "CJK_FAMILIES",
+    "COUNTS",
+    "DEFAULT_COUNT",
     "LANGS",
     "MATRIX_FORMATS",
     "ORGAN_TYPE_ORDER",
     "PREFIXES",
     "REASONS",
+    "RELATION_SCHEME",
     "REPORT_FORMATS",
     "ROWS",
     "SCHEME",
@@ -85,9 +81,11 @@ __all__ = [
     "ZFR",
     "Across",
     "Adoptions",
+    "Basis",
     "By",
     "CJKFontMissing",
     "Concept",
+    "Count",
     "Entity",
     "ExplainedMeasure",
     "Explanation",
@@ -97,11 +95,14 @@ __all__ = [
     "Measure",
     "Organ",
     "Pair",
+    "Part",
     "Quote",
     "Similarity",
     "Source",
     "Spread",
+    "Totals",
     "Unplaced",
+    "basis",
     "build_matrix",
     "check_choice",
     "cjk_font",
@@ -144,3 +145,13 @@ __all__ = [
     "title_of",
     "word",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``compare.ZF``, ``compare.ZFR``, ``compare.PREFIXES`` (rdflib Namespaces) only when asked for:
+    importing rdflib would double the time of a CSV matrix."""
+    if name in ("PREFIXES", "ZF", "ZFR"):
+        import kg.namespaces
+
+        return getattr(kg.namespaces, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

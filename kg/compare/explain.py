@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from kg.compare.counting import build_matrix
-from kg.compare.model import Adoptions, Concept, Entity, Measure, curie
+from kg.compare.basis import Basis, basis
+from kg.compare.counting import Members, tally
+from kg.compare.model import Adoptions, Concept, Entity, Measure
 from kg.compare.options import ACROSS, BYS, check_choice
+from kg.compare.vocab import QUERY_PREFIXES as PREFIXES
+from kg.compare.vocab import curie
 from kg.errors import InputError, UsageError
-from kg.namespaces import PREFIXES
 
 
 def _norm(text: str) -> str:
@@ -53,18 +55,24 @@ def resolve_column(data: Adoptions, key: str, across: str = "province") -> Entit
     return next(c for c in columns if c.iri == found)
 
 
-def resolve_row(data: Adoptions, key: str) -> Concept:
-    """A category or mechanism by zh or en label, IRI or local name; an alternative label if unambiguous."""
-    concepts = list(data.concepts.values())
+def resolve_row(data: Adoptions, key: str, by: str | None = None) -> Concept:
+    """A category, mechanism or supervision relation by zh or en label, IRI or local name.
+
+    An alternative label works if it is unambiguous. ``by="relation"`` looks only
+    among the relations; otherwise the taxonomy is searched first.
+    """
+    tables = [data.relations] if by == "relation" else [data.concepts, data.relations]
+    what = "supervision relation" if by == "relation" else "category or mechanism"
+    concepts = [c for table in tables for c in table.values()]
     try:
-        found = _matches(key, [(c.iri, (c.zh, c.en)) for c in concepts], "category or mechanism")
+        found = _matches(key, [(c.iri, (c.zh, c.en)) for c in concepts], what)
     except InputError:
         wanted = _norm(key)
         alt_hits = [c.iri for c in concepts if wanted in {_norm(a) for a in c.alt_labels}]
         if len(alt_hits) != 1:
             raise
         found = alt_hits[0]
-    return data.concepts[found]
+    return next(table[found] for table in tables if found in table)
 
 
 @dataclass(frozen=True)
@@ -76,13 +84,24 @@ class ExplainedMeasure:
 
 @dataclass
 class Explanation:
-    """The measures and quotes behind one cell of the matrix."""
+    """The measures and quotes behind one cell of the matrix, and what its column rests on."""
 
     by: str
     across: str
     row: Concept
     column: Entity
     measures: list[ExplainedMeasure]
+    basis: list[Basis] = field(default_factory=list)
+
+
+def cell_members(data: Adoptions, by: str, across: str, row: str, column: str) -> Members:
+    """One cell's measures: read from the store for that cell only, or by the Python rules."""
+    from kg.compare.aggregate import can_aggregate, members
+
+    if can_aggregate(data, "measures"):
+        return members(data, by, across, (row, column))
+    matrix, _ = tally(data, by, across, "measures")
+    return matrix.members
 
 
 def explain(
@@ -91,24 +110,30 @@ def explain(
     """The measures behind the cell (``column_key``, ``row_key``), with their organs and quotes.
 
     ``by`` defaults to the kind of the row: a category is explained as the
-    rolled-up category cell, a mechanism as its own cell.
+    rolled-up category cell, a mechanism as its own cell, a relation as a relation cell.
     """
     check_choice("--across", across, ACROSS)
+    if by is not None:
+        check_choice("--by", by, BYS)
     column = resolve_column(data, column_key, across)
-    row = resolve_row(data, row_key)
+    row = resolve_row(data, row_key, by)
+    kind = "relation" if row.iri in data.relations else "category" if row.is_category else "mechanism"
     if by is None:
-        by = "category" if row.is_category else "mechanism"
-    check_choice("--by", by, BYS)
-    if by == "category" and not row.is_category:
+        by = kind
+    if by == "category" and kind != "category":
         raise UsageError(
             f"{row.zh!r} is a mechanism, not a category: use --by mechanism (or leave --by out) to explain it"
         )
-    matrix = build_matrix(data, by=by, across=across)
+    if by == "mechanism" and kind == "relation":
+        raise UsageError(f"{row.zh!r} is a supervision relation: use --by relation (or leave --by out)")
+    found = cell_members(data, by, across, row.iri, column.iri)
+    iris = found.cells.get((row.iri, column.iri), frozenset())
+    measures = data.some_measures(iris)
+    organs = data.organs
     explained = []
-    for iri in matrix.measures(row.iri, column.iri):
-        measure = data.measures[iri]
-        organs = tuple(data.organs[o] for o in measure.organs if o in data.organs)
-        via = tuple(data.concepts[c] for c in sorted(matrix.via.get((iri, row.iri), ())))
-        explained.append(ExplainedMeasure(measure, organs, via))
+    for iri in iris:
+        measure = measures[iri]
+        via = tuple(data.concepts[c] for c in sorted(found.via.get((iri, row.iri), ())) if c in data.concepts)
+        explained.append(ExplainedMeasure(measure, tuple(organs[o] for o in measure.organs if o in organs), via))
     explained.sort(key=lambda e: (e.measure.first_offset, e.measure.iri))
-    return Explanation(by=by, across=across, row=row, column=column, measures=explained)
+    return Explanation(by, across, row, column, explained, basis(data, across).get(column.iri, []))

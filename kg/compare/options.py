@@ -7,34 +7,23 @@ from typing import Literal
 
 from kg.errors import UsageError
 
-By = Literal["category", "mechanism"]
-
-
+By = Literal["category", "mechanism", "relation"]
 Across = Literal["province", "organ-type"]
-
-
 Lang = Literal["zh", "en"]
+Count = Literal["presence", "mechanisms", "statements", "measures"]
 
-
-BYS: tuple[str, ...] = ("category", "mechanism")
-
-
+BYS: tuple[str, ...] = ("category", "mechanism", "relation")
 ACROSS: tuple[str, ...] = ("province", "organ-type")
-
-
 LANGS: tuple[str, ...] = ("zh", "en")
-
-
 ROWS: tuple[str, ...] = ("all", "nonzero")
-
-
 SORTS: tuple[str, ...] = ("taxonomy", "total")
-
-
+COUNTS: tuple[str, ...] = ("presence", "mechanisms", "statements", "measures")
 MATRIX_FORMATS: tuple[str, ...] = ("table", "csv", "md", "html", "json", "png", "svg")
-
-
 REPORT_FORMATS: tuple[str, ...] = ("table", "csv", "md", "json")
+
+#: What a cell counts unless --count says otherwise: whether a mechanism is reported at all,
+#: and how many distinct mechanisms of a category (or relation) are reported.
+DEFAULT_COUNT: dict[str, str] = {"mechanism": "presence", "category": "mechanisms", "relation": "mechanisms"}
 
 
 def check_choice(option: str, value: str, choices: Sequence[str]) -> None:

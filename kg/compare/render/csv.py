@@ -11,7 +11,7 @@ from kg.compare.counting import Matrix
 from kg.compare.explain import Explanation
 from kg.compare.render.text import _decimal, _fraction
 from kg.compare.similarity import Similarity, Spread
-from kg.compare.words import SEPARATOR
+from kg.compare.words import SEPARATOR, attribution_text, word
 
 
 def matrix_csv(matrix: Matrix, lang: str = "zh") -> str:
@@ -45,6 +45,8 @@ def explanation_rows(expl: Explanation, lang: str = "zh") -> list[dict[str, Any]
                     "end": q.end if q else None,
                     "source": q.source if q else "",
                     "source_file": q.source_file if q else "",
+                    "attribution": attribution_text(m.attribution, m.attribution_note, lang),
+                    "quote_role": (word("heading", lang) if q.is_heading else "") if q else "",
                 }
             )
     return rows
@@ -65,6 +67,8 @@ def explanation_csv(expl: Explanation, lang: str = "zh") -> str:
         "end",
         "source",
         "source_file",
+        "attribution",
+        "quote_role",
     ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")

@@ -12,7 +12,7 @@ from typing import Any
 from kg.compare.counting import Matrix
 from kg.compare.options import check_choice
 from kg.compare.render.text import display_width
-from kg.compare.words import title_of, word
+from kg.compare.words import rule_words, title_of
 
 #: CJK font families, most wanted first (Debian's fonts-noto-cjk provides the first).
 CJK_FAMILIES: tuple[str, ...] = (
@@ -135,7 +135,7 @@ def heatmap(matrix: Matrix, fmt: str = "png", lang: str = "zh", title: str | Non
             spine.set_visible(False)
         ticks = range(0, max(peak, 1) + 1, max(1, (peak + 9) // 10))
         bar = fig.colorbar(image, ax=ax, shrink=min(1.0, 6 / n_rows + 0.2), pad=0.02, ticks=list(ticks))
-        bar.set_label(word("count", lang))
+        bar.set_label(rule_words(matrix.rule, lang)[0])
         ax.set_title(title, pad=10, fontsize=11)
         buffer = io.BytesIO()
         metadata: dict[str, Any] = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}

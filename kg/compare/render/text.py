@@ -10,7 +10,7 @@ from kg.compare.counting import Matrix
 from kg.compare.explain import Explanation
 from kg.compare.model import Concept, curie
 from kg.compare.similarity import Similarity, Spread
-from kg.compare.words import SEPARATOR, note_of, title_of, word
+from kg.compare.words import SEPARATOR, attribution_text, basis_lines, below_matrix, title_of, total_label, word
 
 
 def display_width(text: str) -> int:
@@ -55,9 +55,13 @@ def matrix_table(matrix: Matrix, lang: str = "zh") -> str:
         for r, counts in zip(matrix.rows, matrix.counts(), strict=True)
     ]
     body.append(
-        [word("distinct", lang), *(str(matrix.column_total(c.iri)) for c in matrix.columns), str(matrix.grand_total())]
+        [
+            total_label(matrix, lang),
+            *(str(matrix.column_total(c.iri)) for c in matrix.columns),
+            str(matrix.grand_total()),
+        ]
     )
-    lines = [title_of(matrix, lang), "", text_table(header, body), note_of(matrix, lang)]
+    lines = [title_of(matrix, lang), "", text_table(header, body), *below_matrix(matrix, lang)]
     lines += _unplaced_lines(matrix, lang)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -83,12 +87,14 @@ def matrix_markdown(matrix: Matrix, lang: str = "zh") -> str:
         body.append([label, *(str(n) for n in counts), str(matrix.row_total(row.iri))])
     body.append(
         [
-            f"*{_md(word('distinct', lang))}*",
+            f"*{_md(total_label(matrix, lang))}*",
             *(str(matrix.column_total(c.iri)) for c in matrix.columns),
             str(matrix.grand_total()),
         ]
     )
-    parts = [f"## {_md(title_of(matrix, lang))}", "", markdown_table(header, body), note_of(matrix, lang)]
+    below = below_matrix(matrix, lang)
+    notes = [_md(line) if not line.startswith("  ") else f"- {_md(line.strip())}" for line in below]
+    parts = [f"## {_md(title_of(matrix, lang))}", "", markdown_table(header, body), *notes]
     unplaced = _unplaced_lines(matrix, lang)
     if unplaced:
         parts += ["", unplaced[0], *(f"- {line.strip()}" for line in unplaced[1:])]
@@ -97,7 +103,7 @@ def matrix_markdown(matrix: Matrix, lang: str = "zh") -> str:
 
 def _explain_title(expl: Explanation, lang: str) -> str:
     n = len(expl.measures)
-    kind = word("category" if expl.row.is_category and expl.by == "category" else "mechanism", lang)
+    kind = word(expl.by, lang)
     if lang == "en":
         return f"{expl.column.en} × {expl.row.en} ({kind}): {n} measure{'s' if n != 1 else ''}"
     return f"{expl.column.zh} × {expl.row.zh}（{kind}）：{n} 项举措"
@@ -113,10 +119,16 @@ def explanation_text(expl: Explanation, lang: str = "zh") -> str:
         lines.append(f"{i}. {m.label(lang)}  [{m.curie}]")
         lines.append(f"   {word('organ', lang)}: {sep.join(o.label(lang) for o in item.organs)}")
         lines.append(f"   {word('via', lang)}: {sep.join(c.label(lang) for c in item.via)}")
+        attribution = attribution_text(m.attribution, m.attribution_note, lang)
+        if attribution:
+            lines.append(f"   {word('attribution', lang)}: {attribution}")
         for q in m.quotes:
-            lines.append(f"   “{q.exact}”")
+            heading = f"[{word('heading', lang)}] " if q.is_heading else ""
+            lines.append(f"   {heading}“{q.exact}”")
             lines.append(f"      — {q.where}  ({curie(q.evidence)})")
         lines.append("")
+    if expl.basis:
+        lines += [word("basis", lang) + (":" if lang == "en" else "："), *basis_lines(expl.basis, lang)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -130,9 +142,15 @@ def explanation_markdown(expl: Explanation, lang: str = "zh") -> str:
         lines.append(f"{i}. **{_md(m.label(lang))}** (`{m.curie}`)")
         lines.append(f"   - {word('organ', lang)}: {_md(sep.join(o.label(lang) for o in item.organs))}")
         lines.append(f"   - {word('via', lang)}: {_md(sep.join(c.label(lang) for c in item.via))}")
+        attribution = attribution_text(m.attribution, m.attribution_note, lang)
+        if attribution:
+            lines.append(f"   - {word('attribution', lang)}: {_md(attribution)}")
         for q in m.quotes:
-            lines.append(f"   - > {_md(q.exact)}")
+            heading = f"*{word('heading', lang)}* " if q.is_heading else ""
+            lines.append(f"   - > {heading}{_md(q.exact)}")
             lines.append(f"     > — {_md(q.where)} (`{curie(q.evidence)}`)")
+    if expl.basis:
+        lines += ["", f"**{word('basis', lang)}**", *(f"- {_md(line)}" for line in basis_lines(expl.basis, lang))]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -14,11 +14,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 #: File name → the arguments of ``kg.compare.build_matrix`` and the label language.
+#: Without "count", the default rule: distinct mechanisms reported (--by category),
+#: reported or not (--by mechanism); ``*.measures.csv`` count measures, ``*.statements.csv``
+#: distinct stating sentences.
 GOLDENS: dict[str, dict[str, str]] = {
     "province-category.csv": {"by": "category", "across": "province", "lang": "zh"},
     "province-category.en.csv": {"by": "category", "across": "province", "lang": "en"},
     "province-mechanism.csv": {"by": "mechanism", "across": "province", "lang": "zh"},
     "organ-type-category.csv": {"by": "category", "across": "organ-type", "lang": "zh"},
+    "province-category.measures.csv": {"by": "category", "across": "province", "lang": "zh", "count": "measures"},
+    "province-mechanism.measures.csv": {"by": "mechanism", "across": "province", "lang": "zh", "count": "measures"},
+    "organ-type-category.measures.csv": {"by": "category", "across": "organ-type", "lang": "zh", "count": "measures"},
+    "province-category.statements.csv": {
+        "by": "category",
+        "across": "province",
+        "lang": "zh",
+        "count": "statements",
+    },
 }
 
 
@@ -26,7 +38,7 @@ def render(name: str, data: object) -> str:
     from kg.compare import build_matrix, matrix_csv
 
     spec = GOLDENS[name]
-    matrix = build_matrix(data, by=spec["by"], across=spec["across"])  # type: ignore[arg-type]
+    matrix = build_matrix(data, by=spec["by"], across=spec["across"], count=spec.get("count"))  # type: ignore[arg-type]
     return matrix_csv(matrix, spec["lang"])
 
 
