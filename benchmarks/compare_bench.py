@@ -2,6 +2,13 @@
 
     python benchmarks/compare_bench.py                    # seed graph + 31 provinces × 3 copies
     python benchmarks/compare_bench.py --provinces 31 --copies 10
+    python benchmarks/compare_bench.py --generated 100k,1M # `kg compare --format csv` as a user runs it
+
+``--generated`` makes graphs of those sizes with benchmarks/generate.py (the
+shipped sources plus synthetic ones), bulk-loads each into an on-disk store and
+times whole ``kg compare`` processes (CPU seconds of the child, median of
+``--repeat``) beside a raw pyoxigraph process that opens the same store and
+counts its triples.
 
 The synthetic graph copies every measure of the seed graph into made-up
 provinces (each with copies of the seed organs), so the taxonomy and the quotes
@@ -12,6 +19,7 @@ seconds of --repeat runs; figures are recorded in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -114,12 +122,100 @@ def bench(label: str, source: Any, repeat: int, heatmaps: bool = True) -> None:
     report(f"{label}: {measures} measures, {provinces} provinces, {len(data.organs)} organs", rows)
 
 
+#: About how many triples the shipped ontology, facts and seed metadata add to every generated graph.
+SHIPPED_TRIPLES = 9_000
+
+
+def child_cpu(command: list[str]) -> float:
+    """CPU seconds (user + system) of one child process run to completion."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def generated(sizes: str, repeat: int, workdir: Path | None) -> None:
+    """`kg compare` processes on stores of generated graphs of each size."""
+    import statistics
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generate import generate, parse_size
+
+    kg = [sys.executable, "-m", "kg"]
+    with tempfile.TemporaryDirectory() as tmp:
+        base = workdir or Path(tmp)
+        for size in (parse_size(s) for s in sizes.split(",")):
+            folder = base / f"compare-{size}"
+            folder.mkdir(parents=True, exist_ok=True)
+            if (folder / "graph.ttl").exists():  # made by an earlier run with --workdir: same seed, same bytes
+                summary = {"triples": "reused"}
+            else:
+                summary = generate(max(1_000, size - SHIPPED_TRIPLES), folder / "graph.ttl", folder / "seeds")
+            store_dir = folder / "store"
+            shutil.rmtree(store_dir, ignore_errors=True)
+            store = ox.Store(str(store_dir))
+            for path in [*source_files(), folder / "graph.ttl"]:
+                store.bulk_load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+            store.flush()
+            triples = len(store)
+            del store
+            count = "import pyoxigraph as ox, sys; s = ox.Store.read_only(sys.argv[1]); "
+            count += "print(next(iter(s.query('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }')))[0])"
+            commands = {
+                "kg compare --format csv": [*kg, "compare", "--format", "csv", "--store", str(store_dir)],
+                "kg compare (table, totals and basis)": [*kg, "compare", "--store", str(store_dir)],
+                "kg compare --by mechanism --format csv": [
+                    *kg,
+                    "compare",
+                    "--by",
+                    "mechanism",
+                    "--format",
+                    "csv",
+                    "--store",
+                    str(store_dir),
+                ],
+                "kg compare --count measures --format csv": [
+                    *kg,
+                    "compare",
+                    "--count",
+                    "measures",
+                    "--format",
+                    "csv",
+                    "--store",
+                    str(store_dir),
+                ],
+                "kg compare --explain (one cell)": [
+                    *kg,
+                    "compare",
+                    "--explain",
+                    "zfr:province-hunan",
+                    "统一标准与办案指引",
+                    "--store",
+                    str(store_dir),
+                ],
+                "raw pyoxigraph: open + count": [sys.executable, "-c", count, str(store_dir)],
+            }
+            rows = [(name, statistics.median(child_cpu(c) for _ in range(repeat))) for name, c in commands.items()]
+            report(
+                f"generated graph: {triples} triples in the store ({summary['triples']} generated), CPU seconds", rows
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--provinces", type=int, default=31)
     parser.add_argument("--copies", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--generated", help="sizes such as 100k,1M: time kg compare processes on generated graphs")
+    parser.add_argument("--workdir", type=Path, help="keep the generated graphs and stores here")
     args = parser.parse_args()
+    if args.generated:
+        generated(args.generated, args.repeat, args.workdir)
+        return
     with tempfile.TemporaryDirectory() as folder:
         built = build(out_dir=Path(folder), validate=False)
         store = open_store(built.outputs["store"])

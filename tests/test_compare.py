@@ -454,7 +454,7 @@ def test_text_markdown_and_json_tables(data: Adoptions) -> None:
     header = next(line for line in lines if line.startswith("机制类别"))
     assert header.split() == ["机制类别", *PROVINCES, "合计"]
     assert "合计（举措数）" in table and "单元格为不重复举措数" in table
-    assert "0 表示原文未提及，不表示未采用" in table  # the caveat, under every matrix
+    assert "0 表示原文未提及，不能据此推断该省没有这项做法" in table  # the caveat, under every matrix
     assert "湖南：湖南省委政法委（党委政法委员会）的发言，原文第492–1517字（共1025字），报告举措39项" in table
     md = str(compare.render_matrix(matrix, "md", "en"))
     assert "| mechanism category | Hunan | Jiangsu | Guangxi | Guizhou | Sichuan | Total |" in md

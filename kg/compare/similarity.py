@@ -68,10 +68,15 @@ def overlap(matrix: Matrix) -> list[Spread]:
     """Every row with the columns it occurs in: shared by two or more first (most widely shared on top).
 
     In the mechanism matrix a category's own row counts only measures filed directly
-    under it; when there are none it is a heading, not a mechanism "adopted by none".
+    under it; when there are none it is a heading, not a mechanism "reported for none".
+    ``measures`` is the number of distinct measures of the row, whatever the matrix counts.
     """
+
+    def measures(row: str) -> int:
+        return len(frozenset().union(*(matrix.measures(row, c.iri) for c in matrix.columns)))
+
     spreads = [
-        Spread(r, tuple(c for c in matrix.columns if matrix.count(r.iri, c.iri)), matrix.row_total(r.iri))
+        Spread(r, tuple(c for c in matrix.columns if matrix.count(r.iri, c.iri)), measures(r.iri))
         for r in matrix.rows
         if not (matrix.by == "mechanism" and r.is_category and not matrix.row_total(r.iri))
     ]

@@ -81,9 +81,9 @@ RULES: dict[str, dict[str, tuple[str, str, str]]] = {
 
 #: One line under every matrix, in both languages on a bilingual page.
 CAVEAT: dict[str, str] = {
-    "zh": "每列只反映该省一个机关的一篇约千字发言所报告的内容：0 表示原文未提及，不表示未采用。",
+    "zh": "每列只反映该省一个机关的一篇约千字发言所报告的内容：0 表示原文未提及，不能据此推断该省没有这项做法。",
     "en": "Each column shows only what one organ's speech of about a thousand characters reports: "
-    "0 means not reported in the source, not that it was not adopted.",
+    "0 means not reported in the source, which does not show that the province lacks the practice.",
 }
 
 SEPARATOR = {"zh": "、", "en": ", "}

@@ -205,8 +205,9 @@ def similarity_markdown(sims: Sequence[Similarity], lang: str = "zh") -> str:
 def _overlap_title(matrix: Matrix, lang: str) -> str:
     if lang == "en":
         plural = word(matrix.by + "-plural", lang)
-        return f"{plural[0].upper()}{plural[1:]} shared by two or more {word(matrix.across + '-plural', lang)}, and unique to one"
-    return f"{word(matrix.across, lang)}共有与独有的{word(matrix.by, lang)}"
+        columns = word(matrix.across + "-plural", lang)
+        return f"{plural[0].upper()}{plural[1:]} reported for two or more {columns}, and for only one"
+    return f"两个及以上{word(matrix.across, lang)}提及与仅一个{word(matrix.across, lang)}提及的{word(matrix.by, lang)}"
 
 
 def overlap_text(matrix: Matrix, spreads: Sequence[Spread], lang: str = "zh", markdown: bool = False) -> str:

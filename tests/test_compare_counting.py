@@ -1,0 +1,397 @@
+"""``kg compare``'s counting rules, basis, relation rows, wording and contrast, checked against values
+worked out BY HAND from the seed text (each with the seed sentence quoted), and the store's
+aggregates held to the same answers as the rules applied in Python (``--backend memory``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from kg import compare
+from kg.cli import app
+from kg.compare import Adoptions
+from kg.compare.render.html import SHADES, cell_id, contrast, shade_index, text_colour
+from kg.compare.statements import sentence_at
+from kg.sources import FORMATS, source_files
+from kg.store import open_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TEXT = (ROOT / "seeds" / "000_c6000f12c74fa8d8.txt").read_text(encoding="utf-8")
+ZFR = "https://w3id.org/zhengfa-kg/id/"
+PROVINCES = ["湖南", "江苏", "广西", "贵州", "四川"]
+
+
+@pytest.fixture(scope="module")
+def data(seed_graph: Graph) -> Adoptions:
+    return compare.load(seed_graph)
+
+
+def _store(*extra: Path) -> ox.Store:
+    store = ox.Store()
+    for path in [*source_files(), *extra]:
+        store.load(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+    return store
+
+
+@pytest.fixture(scope="module")
+def stored() -> Adoptions:
+    return compare.load(_store())
+
+
+def cell(matrix: compare.Matrix, row: str, province: str) -> int:
+    column = next(c for c in matrix.columns if c.zh == province)
+    return matrix.count(ZFR + row, column.iri)
+
+
+# ---------------------------------------------------------------------------
+# Cells derived by hand from the seed text
+# ---------------------------------------------------------------------------
+
+#: Presence (the default --by mechanism): each mechanism is plainly named in the speech.
+PRESENT = [
+    # 江苏: “发挥专业法官会议促进裁判尺度统一、审委会讨论案件前置过滤”
+    ("mech-professional-judges-meeting", "江苏", "发挥专业法官会议促进裁判尺度统一"),
+    # 广西: “同步备案审查机制,实行抗前请示、强化审判监督案件督导和案件质量评查”
+    ("mech-pre-protest-request", "广西", "实行抗前请示"),
+    # 广西: “健全落实检察官常态化退出机制。”
+    ("mech-judicial-personnel-exit", "广西", "健全落实检察官常态化退出机制"),
+    # 贵州: “突出追责问责。落实办案质量终身负责制,对执法有过错的单位或个人严肃追责问责。”
+    ("mech-lifelong-case-quality-responsibility", "贵州", "落实办案质量终身负责制"),
+    # 四川: “建立法律服务“好差评”制定,实现即办即评,群众满意度98.85%。”
+    ("mech-good-bad-review", "四川", "建立法律服务“好差评”制定"),
+    # 四川: “建立合法性审核第三方评估机制”
+    ("mech-third-party-evaluation", "四川", "建立合法性审核第三方评估机制"),
+    # 四川: “主动接受“派驻+巡回”检察,向社会公开聘请刑罚执行监督员”
+    ("mech-penal-enforcement-supervisors", "四川", "向社会公开聘请刑罚执行监督员"),
+    # 湖南: “针对纪法衔接难,与省纪委出台职务犯罪案件衔接办法,明确提前介入等“七项措施”。”
+    ("mech-discipline-criminal-linkage", "湖南", "与省纪委出台职务犯罪案件衔接办法"),
+    # 湖南: “推进以审判为中心的刑事诉讼制度改革”
+    ("mech-trial-centred-reform", "湖南", "推进以审判为中心的刑事诉讼制度改革"),
+    # 江苏: “建立裁判文书强制纠错制度,将文书自动校对软件嵌入案管系统”
+    ("mech-judgment-document-error-correction", "江苏", "建立裁判文书强制纠错制度"),
+]
+
+
+@pytest.mark.parametrize(("mechanism", "province", "words"), PRESENT)
+def test_presence_of_a_plainly_stated_mechanism(data: Adoptions, mechanism: str, province: str, words: str) -> None:
+    assert words in SEED_TEXT  # the hand check: the speech says it in these words
+    matrix = compare.build_matrix(data, by="mechanism")
+    assert matrix.rule == "presence"
+    assert cell(matrix, mechanism, province) == 1
+    # … and presence is 1 however many measures the curators made of it.
+    assert (
+        compare.build_matrix(data, by="mechanism", count="measures").count(
+            ZFR + mechanism, next(c.iri for c in matrix.columns if c.zh == province)
+        )
+        >= 1
+    )
+
+
+#: Statements: distinct stating sentences (sentences end at 。！？；or a line break).
+STATEMENTS = [
+    # 广西, one measure split three ways over two sentences:
+    # “二是秉承“双赢多赢共赢”理念。” | “强化与被监督者良性互动关系,共同制定加强监督实施细则,积极构建协作机制,同步提升各环节质效。”
+    ("mech-win-win-cooperative-supervision", "广西", 2, ["二是秉承“双赢多赢共赢”理念。", "强化与被监督者良性互动关系"]),
+    # 湖南, three measures from one sentence: “三是把落实改革任务、健全相应制度机制等纳入重大事项请示报告内容,
+    # 纳入党风廉政建设和政绩考核体系,并作为向省委述职的重要内容。”
+    ("mech-reform-performance-assessment", "湖南", 1, ["三是把落实改革任务"]),
+    # 贵州, four measures from one sentence: “深化“贵州110”改革,建立接处警证据移交、接处警行为记录、警情回访等机制,
+    # 将所有警情数据集中存储,实现接处警所有环节轨迹可溯,有效解决有警不录、有案不立等问题。”
+    ("mech-police-call-response-management", "贵州", 1, ["深化“贵州110”改革"]),
+    # 湖南, two measures from one clause between semicolons: “针对证人出庭难,制定出庭补助标准,健全出庭保障机制;”
+    ("mech-court-appearance-guarantee", "湖南", 1, ["针对证人出庭难,制定出庭补助标准,健全出庭保障机制;"]),
+    # 江苏, two sentences: “…必须进行类案强制检索。” | “开发智能办案辅助系统,实现类案智推、裁判指引、裁判结果自动监测预警。”
+    ("mech-similar-case-search", "江苏", 2, ["必须进行类案强制检索。", "开发智能办案辅助系统"]),
+    # 江苏, one sentence up to the semicolon: “…执行工作“854”模式37个流程节点,实现实时监控、动态跟踪、及时提醒;”
+    ("mech-execution-854-model", "江苏", 1, ["执行工作“854”模式37个流程节点,实现实时监控、动态跟踪、及时提醒;"]),
+]
+
+
+@pytest.mark.parametrize(("mechanism", "province", "expected", "sentences"), STATEMENTS)
+def test_statements_count_stating_sentences_once(
+    data: Adoptions, mechanism: str, province: str, expected: int, sentences: list[str]
+) -> None:
+    assert all(s in SEED_TEXT for s in sentences)
+    matrix = compare.build_matrix(data, by="mechanism", count="statements")
+    assert cell(matrix, mechanism, province) == expected
+
+
+#: The speeches' lengths, recomputed here from the text: a speech runs from its headline to the
+#: blank line before the next speech's headline (the last one to the page furniture "视频推荐").
+HEADLINES = {
+    "湖南": "统筹协调 健全机制",
+    "江苏": "打造监管多层次闭环体系",
+    "广西": "强化新时代法律监督",
+    "贵州": "坚持改革引领 聚焦执法公正",
+    "四川": "聚焦三大重点领域 构建三大监督体系",
+}
+
+
+def _speech_span(province: str) -> tuple[int, int]:
+    starts = [SEED_TEXT.index(HEADLINES[p]) for p in PROVINCES] + [SEED_TEXT.index("视频推荐")]
+    i = PROVINCES.index(province)
+    return starts[i], SEED_TEXT.rindex("\n\n", 0, starts[i + 1])
+
+
+@pytest.mark.parametrize("province", PROVINCES)
+def test_basis_characters_recomputed_from_the_text(data: Adoptions, province: str) -> None:
+    start, end = _speech_span(province)
+    matrix = compare.build_matrix(data)
+    column = next(c for c in matrix.columns if c.zh == province)
+    (entry,) = matrix.basis()[column.iri]  # one speech per province in the seed
+    assert (entry.part.start, entry.part.end, entry.characters) == (start, end, end - start)
+    assert SEED_TEXT[start:end].count("\n\n") >= 3  # headline, subheadline, speaker, body
+
+
+def test_basis_organs_and_types_say_who_reported(data: Adoptions) -> None:
+    """湖南: 李殿勋 speaks as “湖南省委常委 政法委书记”; 江苏: “江苏省高级人民法院院长夏道虎” (the seed's bylines)."""
+    basis = compare.build_matrix(data).basis()
+    found = {
+        next(c.zh for c in data.provinces if c.iri == col): (e[0].part.organ.zh, [t.zh for t in e[0].part.organ_types])
+        for col, e in basis.items()
+        if e and e[0].part.organ
+    }
+    assert found == {
+        "湖南": ("湖南省委政法委", ["党委政法委员会"]),
+        "江苏": ("江苏省高级人民法院", ["人民法院"]),
+        "广西": ("广西壮族自治区人民检察院", ["人民检察院"]),
+        "贵州": ("贵州省公安厅", ["公安机关"]),
+        "四川": ("四川省司法厅", ["司法行政机关"]),
+    }
+
+
+def test_sentence_rule_on_the_seed() -> None:
+    start = SEED_TEXT.index("秉承“双赢多赢共赢”理念")
+    s, e = sentence_at(SEED_TEXT, start)
+    assert SEED_TEXT[s:e] == "二是秉承“双赢多赢共赢”理念。"
+
+
+# ---------------------------------------------------------------------------
+# The defaults and the rules between themselves
+# ---------------------------------------------------------------------------
+
+
+def test_defaults_and_rules(data: Adoptions) -> None:
+    by_category = compare.build_matrix(data)
+    assert by_category.rule == "mechanisms"
+    assert compare.build_matrix(data, by="mechanism").rule == "presence"
+    measures = compare.build_matrix(data, count="measures")
+    presence = compare.build_matrix(data, count="presence")
+    for row in by_category.rows:
+        for column in by_category.columns:
+            n = measures.count(row.iri, column.iri)
+            # reported at all ⇔ at least one measure ⇔ at least one mechanism (a measure may implement
+            # two mechanisms of one category, so mechanisms can exceed measures: 湖南 流程管控 4 > 3)
+            assert presence.count(row.iri, column.iri) == min(n, 1)
+            assert (by_category.count(row.iri, column.iri) > 0) == (n > 0)
+    # 党委领导与统筹推进 in 湖南: 9 measures of 3 mechanisms (政法委执法监督, 改革落实纳入…, 改革任务清单化管理).
+    assert cell(measures, "cat-leadership-coordination", "湖南") == 9
+    assert cell(by_category, "cat-leadership-coordination", "湖南") == 3
+    # Presence totals count cells: 湖南 reports 11 of the 12 categories (科技赋能监督 is 0).
+    column = next(c for c in presence.columns if c.zh == "湖南")
+    assert presence.column_total(column.iri) == 11
+
+
+@pytest.mark.parametrize("by", ["category", "mechanism"])
+@pytest.mark.parametrize("across", ["province", "organ-type"])
+@pytest.mark.parametrize("rule", ["presence", "mechanisms", "measures"])
+def test_store_aggregates_equal_the_python_rules(
+    data: Adoptions, stored: Adoptions, by: str, across: str, rule: str
+) -> None:
+    """--backend memory (rdflib, the rules in Python) and the store's SPARQL aggregates: the same cells."""
+    memory = compare.build_matrix(data, by=by, across=across, count=rule)
+    store = compare.build_matrix(stored, by=by, across=across, count=rule, engine="store")
+    assert [r.iri for r in store.rows] == [r.iri for r in memory.rows]
+    assert [c.iri for c in store.columns] == [c.iri for c in memory.columns]
+    assert store.counts() == memory.counts()
+    assert store.total == memory.total
+    assert store.cells == memory.cells and store.via == memory.via
+    assert store.unplaced == memory.unplaced == []
+
+
+def test_cli_memory_and_store_print_the_same_csv(store_path: Path) -> None:
+    for args in ([], ["--by", "mechanism"], ["--count", "measures", "--across", "organ-type"]):
+        outs = [
+            CliRunner().invoke(app, ["compare", "--format", "csv", *args, *backend]).stdout
+            for backend in (["--backend", "memory"], ["--store", str(store_path)])
+        ]
+        assert outs[0] == outs[1] and outs[0].split(",")[0] in ("category", "mechanism")
+
+
+# ---------------------------------------------------------------------------
+# Relations, attribution and quote roles on a small fixture (until curation lands)
+# ---------------------------------------------------------------------------
+
+RELATIONS = [
+    ("rel-party-leadership", "党委领导监督", "Party leadership supervision"),
+    ("rel-hierarchical", "层级监督", "hierarchical supervision by the higher organ"),
+    ("rel-internal", "内部监督", "internal supervision within an organ"),
+    ("rel-mutual-checks", "相互制约", "mutual checks among organs"),
+    ("rel-procuratorial", "检察法律监督", "procuratorial legal supervision"),
+    ("rel-discipline-inspection", "纪检监察衔接", "discipline-inspection linkage"),
+    ("rel-social", "社会监督", "social and public supervision"),
+]
+
+FIXTURE = (
+    """
+@prefix zf: <https://w3id.org/zhengfa-kg/def/> .
+@prefix zfr: <https://w3id.org/zhengfa-kg/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+zfr:supervision-relations a skos:ConceptScheme .
+"""
+    + "".join(
+        # Written in reverse so that the order can only come from skos:notation.
+        f'zfr:{iri} a skos:Concept ; skos:inScheme zfr:supervision-relations ; skos:notation "{i}" ; '
+        f'skos:prefLabel "{zh}"@zh , "{en}"@en .\n'
+        for i, (iri, zh, en) in reversed(list(enumerate(RELATIONS, 1)))
+    )
+    + """
+zfr:measure-guangxi-pre-protest-request zf:supervisionRelation zfr:rel-procuratorial .
+zfr:measure-guangxi-trial-supervision-case-guidance zf:supervisionRelation zfr:rel-procuratorial , zfr:rel-hierarchical .
+zfr:measure-sichuan-penal-enforcement-supervisors zf:supervisionRelation zfr:rel-social .
+zfr:measure-hunan-job-crime-case-linkage-measures zf:supervisionRelation zfr:rel-discipline-inspection .
+zfr:measure-hunan-judicial-personnel-responsibility-list zf:supervisionRelation zfr:rel-internal ;
+    zf:attributionBasis zf:InferredFromContext ;
+    zf:attributionNote "据所在小标题“完善审判监督管理机制”推断为法院"@zh ,
+        "inferred as the courts from the sub-heading 完善审判监督管理机制"@en .
+zfr:ev-hunan-015 zf:evidenceRole zf:ContextHeading .
+zfr:ev-hunan-016 zf:evidenceRole zf:StatingSentence .
+zfr:measure-jiangsu-professional-judges-meeting zf:attributionBasis zf:StatedInText .
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def fixture_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("relations") / "relations.ttl"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("backend", ["memory", "store"])
+def test_by_relation_rows_in_notation_order(fixture_file: Path, backend: str) -> None:
+    graph = open_graph(backend="memory", include=[fixture_file]) if backend == "memory" else _store(fixture_file)
+    data = compare.load(graph)
+    matrix = compare.build_matrix(data, by="relation", count="measures")
+    assert [r.zh for r in matrix.rows] == [zh for _, zh, _ in RELATIONS]
+    assert cell(matrix, "rel-procuratorial", "广西") == 2
+    assert cell(matrix, "rel-hierarchical", "广西") == 1
+    assert cell(matrix, "rel-social", "四川") == 1
+    assert cell(matrix, "rel-discipline-inspection", "湖南") == 1
+    assert cell(matrix, "rel-internal", "湖南") == 1
+    assert cell(matrix, "rel-mutual-checks", "湖南") == 0
+    # Distinct mechanisms (the default): the two 广西 measures implement one mechanism, 抗前请示.
+    assert compare.build_matrix(data, by="relation").count(ZFR + "rel-procuratorial", data.provinces[2].iri) == 1
+    # Every other measure has no relation yet: not counted, and said so.
+    assert {u.code for u in matrix.unplaced} == {"no-relation"}
+    assert len(matrix.unplaced) == 136 - 5
+    csv = compare.matrix_csv(matrix).splitlines()
+    assert csv[0] == "relation,湖南,江苏,广西,贵州,四川" and csv[5] == "检察法律监督,0,0,2,0,0"
+
+
+def test_explain_shows_attribution_and_stating_sentence_first(fixture_file: Path) -> None:
+    """ev-hunan-015 is the sub-heading “一是完善审判监督管理机制” (924–936), ev-hunan-016 the stating
+    “制定司法人员职责清单” (937–947): the heading comes second, marked as context."""
+    data = compare.load(open_graph(backend="memory", include=[fixture_file]))
+    expl = compare.explain(data, "湖南", "权责清单")
+    (item,) = [i for i in expl.measures if i.measure.iri.endswith("judicial-personnel-responsibility-list")]
+    assert [q.exact for q in item.measure.quotes] == ["制定司法人员职责清单", "一是完善审判监督管理机制"]
+    text = compare.render_explanation(expl, "table")
+    assert "归属依据: 据上下文推断：据所在小标题“完善审判监督管理机制”推断为法院" in text
+    assert "[所在标题（上下文）] “一是完善审判监督管理机制”" in text
+    assert text.index("“制定司法人员职责清单”") < text.index("“一是完善审判监督管理机制”")
+    english = compare.render_explanation(expl, "table", "en")
+    assert "attribution: inferred from context: inferred as the courts from the sub-heading" in english
+    assert "[section heading (context)]" in english
+    stated = compare.explain(data, "江苏", "专业法官会议")
+    assert "归属依据: 原文明示" in compare.render_explanation(stated, "table")
+    # A heading is not a statement: this measure's one stating sentence is “制定司法人员职责清单。”
+    statements = compare.build_matrix(data, by="mechanism", count="statements")
+    without = compare.build_matrix(compare.load(open_graph(backend="memory")), by="mechanism", count="statements")
+    row = ZFR + "mech-power-responsibility-list"
+    hunan = data.provinces[0].iri
+    assert without.count(row, hunan) - statements.count(row, hunan) == 1
+
+
+# ---------------------------------------------------------------------------
+# What every format says: basis, wording, caveat
+# ---------------------------------------------------------------------------
+
+ADOPTED = re.compile(r"adopt|采用|采取", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_output_says_adopted_and_zero_reads_not_reported(data: Adoptions, lang: str) -> None:
+    matrix = compare.build_matrix(data)
+    for fmt in ("table", "md", "csv", "json", "html"):
+        out = str(compare.render_matrix(matrix, fmt, lang, data=data))
+        labels = "|".join(re.escape(m.label(lang)) for m in data.measures.values() if ADOPTED.search(m.label(lang)))
+        said = re.sub(labels, "", out) if labels else out
+        assert not ADOPTED.search(said), (fmt, ADOPTED.search(said))
+    shared = compare.render_overlap(compare.build_matrix(data, by="mechanism"), "table", lang)
+    assert not ADOPTED.search(shared)
+    assert ("两个及以上来源提及" if lang == "zh" else "reported for two or more") in shared
+    # Under presence a row's number of measures is still its measures: 执法办案流程与行为规范, 6 measures in 4 provinces.
+    assert (
+        "执法办案流程与行为规范 — 湖南、广西、贵州、四川（4 个省份，6 项举措）" if lang == "zh" else "6 measures"
+    ) in shared
+    page = str(compare.render_matrix(matrix, "html", lang, data=data))
+    assert ("未提及" if lang == "zh" else "not reported in the source") in page
+    # The caveat in both languages on the page.
+    assert "0 表示原文未提及" in page and "0 means not reported in the source" in page
+
+
+def test_json_states_each_columns_basis(data: Adoptions) -> None:
+    parsed = json.loads(str(compare.render_matrix(compare.build_matrix(data), "json")))
+    assert parsed["count"] == "mechanisms"
+    hunan = parsed["columns"][0]
+    assert hunan["zh"] == "湖南"
+    (basis,) = hunan["basis"]
+    start, end = _speech_span("湖南")
+    assert basis["part"] == ZFR + "doc-c6000f12c74fa8d8-speech-hunan"
+    assert basis["organ"] == "湖南省委政法委" and basis["organTypeLabel"] == ["党委政法委员会"]
+    assert basis["characters"] == end - start == 1025
+    assert basis["measures"] == 39
+
+
+def test_organ_type_columns_state_their_basis(data: Adoptions) -> None:
+    """Across organ types, a column rests on every speech reporting measures of that type: 人民法院's
+    measures come from 江苏's court speech AND from 湖南's commission speech (湖南法院)."""
+    matrix = compare.build_matrix(data, across="organ-type")
+    court = next(c for c in matrix.columns if c.zh == "人民法院")
+    speakers = [e.part.organ.zh for e in matrix.basis()[court.iri] if e.part.organ]
+    assert speakers[:2] == ["湖南省委政法委", "江苏省高级人民法院"]
+    assert "湖南省委政法委（党委政法委员会）的发言" in compare.render_matrix(matrix, "table")
+
+
+# ---------------------------------------------------------------------------
+# HTML: contrast of every shade, stable cell addresses
+# ---------------------------------------------------------------------------
+
+
+def test_every_shade_meets_wcag_aa_contrast(data: Adoptions) -> None:
+    for shade in SHADES:
+        assert contrast(text_colour(shade), shade) >= 4.5, shade
+    assert contrast("#57606a", "#ffffff") >= 4.5  # zero cells, context, notes
+    assert contrast("#1a1a1a", "#fff8c5") >= 4.5  # the quote's mark
+    page = str(compare.render_matrix(compare.build_matrix(data, count="measures"), "html", data=data))
+    used = set(re.findall(r"background:(#[0-9a-f]{6});color:(#[0-9a-f]{6})", page))
+    assert len({bg for bg, _ in used}) >= 5  # the page really shades
+    for background, colour in used:
+        assert contrast(colour, background) >= 4.5, (colour, background)
+    assert [shade_index(n, 9) for n in (1, 5, 9)] == [1, 4, 7]
+
+
+def test_cell_ids_are_stable_addresses() -> None:
+    assert cell_id(ZFR + "cat-internal-case-supervision", ZFR + "province-hunan") == (
+        "cell__cat-internal-case-supervision__province-hunan"
+    )
+    assert cell_id(ZFR + "rel-internal", "https://w3id.org/zhengfa-kg/def/PeoplesCourt") == (
+        "cell__rel-internal__PeoplesCourt"
+    )
