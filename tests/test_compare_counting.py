@@ -395,3 +395,34 @@ def test_cell_ids_are_stable_addresses() -> None:
     assert cell_id(ZFR + "rel-internal", "https://w3id.org/zhengfa-kg/def/PeoplesCourt") == (
         "cell__rel-internal__PeoplesCourt"
     )
+
+
+def test_a_csv_matrix_from_the_store_reads_no_rdflib(store_path: Path) -> None:
+    """The library path of `kg compare --format csv`: the store's aggregates, without importing rdflib
+    (its import costs more than the whole matrix). A sys.modules check, not a timing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kg import compare\n"
+        "from kg.store import open_store\n"
+        f"data = compare.load(open_store({str(store_path)!r}))\n"
+        "text = compare.matrix_csv(compare.build_matrix(data))\n"
+        "assert text.startswith('category,湖南,江苏,广西,贵州,四川')\n"
+        "assert 'measures' not in data.__dict__  # no measure or quote was read\n"
+        "print(sorted(m for m in ('rdflib', 'networkx', 'matplotlib', 'pyshacl') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_html_shows_attribution_and_headings_after_stating_sentences(fixture_file: Path) -> None:
+    data = compare.load(open_graph(backend="memory", include=[fixture_file]))
+    page = str(compare.render_matrix(compare.build_matrix(data, by="mechanism"), "html", data=data))
+    section = page[page.index('id="cell__mech-power-responsibility-list__province-hunan"') :]
+    section = section[: section.index("</section>")]
+    assert "归属依据: 据上下文推断：据所在小标题“完善审判监督管理机制”推断为法院" in section
+    stating = section.index("<mark>制定司法人员职责清单</mark>")
+    heading = section.index('<span class="role">所在标题（上下文）</span>')
+    assert stating < heading < section.index("<mark>一是完善审判监督管理机制</mark>")
