@@ -426,3 +426,11 @@ def test_html_shows_attribution_and_headings_after_stating_sentences(fixture_fil
     stating = section.index("<mark>制定司法人员职责清单</mark>")
     heading = section.index('<span class="role">所在标题（上下文）</span>')
     assert stating < heading < section.index("<mark>一是完善审判监督管理机制</mark>")
+
+
+def test_by_relation_without_relations_is_a_clear_input_error() -> None:
+    result = CliRunner().invoke(app, ["compare", "--by", "relation", "--backend", "memory"])
+    assert result.exit_code == 2
+    assert "this graph has no supervision relations" in result.stderr
+    bad = CliRunner().invoke(app, ["compare", "--count", "sentences", "--backend", "memory"])
+    assert bad.exit_code == 2 and "unknown --count 'sentences'" in bad.stderr

@@ -276,6 +276,13 @@ def build_matrix(
     rule = count or DEFAULT_COUNT[by]
     check_choice("--count", rule, COUNTS)
     check_choice("engine", engine, ("auto", "store", "python"))
+    if by == "relation" and not data.relations:
+        from kg.errors import InputError
+
+        raise InputError(
+            "this graph has no supervision relations (skos:inScheme zfr:supervision-relations) to use as rows: "
+            "use --by category or --by mechanism"
+        )
     from kg.compare.aggregate import can_aggregate, tally_in_store
 
     if engine == "store" or (engine == "auto" and can_aggregate(data, rule)):
