@@ -40,14 +40,14 @@ def column_pattern(data: Adoptions, across: str, columns: list[str]) -> str:
     return f"{{ SELECT ?o ?col WHERE {{ VALUES (?class ?col) {{ {pairs} }} ?o a ?class }} }}"
 
 
-def basis(data: Adoptions, across: str) -> dict[str, list[Basis]]:
-    """Column IRI → the parts its measures are reported in, in reading order."""
-    return _cached(data, across)
+def basis(data: Adoptions, across: str, column: str | None = None) -> dict[str, list[Basis]]:
+    """Column IRI → the parts its measures are reported in, in reading order (``column``: that one only)."""
+    return _cached(data, across, column)
 
 
 @lru_cache(maxsize=8)
-def _cached(data: Adoptions, across: str) -> dict[str, list[Basis]]:
-    columns = {c.iri: c for c in data.columns(across)}
+def _cached(data: Adoptions, across: str, column: str | None) -> dict[str, list[Basis]]:
+    columns = {c.iri: c for c in data.columns(across) if column is None or c.iri == column}
     if not columns:
         return {}
     rows = sparql(

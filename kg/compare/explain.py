@@ -129,11 +129,11 @@ def explain(
     found = cell_members(data, by, across, row.iri, column.iri)
     iris = found.cells.get((row.iri, column.iri), frozenset())
     measures = data.some_measures(iris)
-    organs = data.organs
+    organs = data.some_organs(o for m in measures.values() for o in m.organs)
     explained = []
     for iri in iris:
         measure = measures[iri]
         via = tuple(data.concepts[c] for c in sorted(found.via.get((iri, row.iri), ())) if c in data.concepts)
         explained.append(ExplainedMeasure(measure, tuple(organs[o] for o in measure.organs if o in organs), via))
     explained.sort(key=lambda e: (e.measure.first_offset, e.measure.iri))
-    return Explanation(by, across, row, column, explained, basis(data, across).get(column.iri, []))
+    return Explanation(by, across, row, column, explained, basis(data, across, column.iri).get(column.iri, []))

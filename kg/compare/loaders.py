@@ -198,18 +198,26 @@ def type_closure(graph: Source, organ_types: set[str]) -> dict[str, set[str]]:
     return {cls: types for cls, types in closure.items() if types}
 
 
-def organs(graph: Source, organ_types: set[str]) -> dict[str, Organ]:
+def organs(graph: Source, organ_types: set[str], only: Sequence[str] | None = None) -> dict[str, Organ]:
+    """Organs with their province and organ types; ``only``: just these (one cell's)."""
     from kg.compare.model import Organ
 
-    rows = sparql(
-        graph,
-        """SELECT DISTINCT ?o ?province ?class WHERE {
-          { ?m zf:adoptedBy ?o } UNION { ?m zf:jointlyWith ?o } UNION { ?o zf:inProvince ?any . ?o a zf:Organ }
-          UNION { ?o a ?someType . ?someType a zf:OrganType }
-          OPTIONAL { ?o zf:inProvince ?province }
-          OPTIONAL { ?o a ?class }
-        }""",
-    )
+    if only is not None:
+        rows = sparql(
+            graph,
+            f"""SELECT DISTINCT ?o ?province ?class WHERE {{ VALUES ?o {{ {iri_list(only)} }}
+              OPTIONAL {{ ?o zf:inProvince ?province }} OPTIONAL {{ ?o a ?class }} }}""",
+        )
+    else:
+        rows = sparql(
+            graph,
+            """SELECT DISTINCT ?o ?province ?class WHERE {
+              { ?m zf:adoptedBy ?o } UNION { ?m zf:jointlyWith ?o } UNION { ?o zf:inProvince ?any . ?o a zf:Organ }
+              UNION { ?o a ?someType . ?someType a zf:OrganType }
+              OPTIONAL { ?o zf:inProvince ?province }
+              OPTIONAL { ?o a ?class }
+            }""",
+        )
     closure = type_closure(graph, organ_types)
     in_province: dict[str, set[str]] = defaultdict(set)
     types: dict[str, set[str]] = defaultdict(set)

@@ -195,6 +195,13 @@ class Adoptions:
             return {i: self.measures[i] for i in wanted if i in self.measures}
         return loaders.measures(self._graph, wanted)
 
+    def some_organs(self, iris: Iterable[str]) -> dict[str, Organ]:
+        """Only these organs: what one cell shows."""
+        wanted = sorted(set(iris))
+        if "organs" in self.__dict__ or not wanted:
+            return {i: self.organs[i] for i in wanted if i in self.organs}
+        return loaders.organs(self._graph, {t.iri for t in self.organ_types}, wanted)
+
     def rows(self, by: str) -> dict[str, Concept]:
         return self.relations if by == "relation" else self.concepts
 
