@@ -522,9 +522,10 @@
 
   // Positions survive filtering: store them before nodes leave the view.
   function keepPositions() {
-    var positions = network.getPositions();
-    var updates = Object.keys(positions).map(function (id) {
-      return { id: id, x: positions[id].x, y: positions[id].y };
+    // (getPositions would round them to whole units)
+    var drawn = network.body.nodes;
+    var updates = nodeView.getIds().filter(function (id) { return drawn[id]; }).map(function (id) {
+      return { id: id, x: drawn[id].x, y: drawn[id].y };
     });
     nodes.update(updates);
   }
@@ -816,6 +817,7 @@
     body.appendChild(card(n, false));
     var actions = el("div", "actions", []);
     var depth = document.createElement("select");
+    depth.setAttribute("aria-label", t("depth"));
     [1, 2, 3].forEach(function (d) {
       var option = el("option", null, [t("depth") + " " + d]);
       option.value = String(d);
@@ -873,6 +875,10 @@
     showTooltip(el("div", "card", lines), params.pointer.DOM);
   });
   network.on("blurEdge", hideTooltip);
+  container.addEventListener("mouseleave", function () {
+    hideTooltip();
+    unhoverEdges();
+  });
   network.on("dragStart", hideTooltip);
   network.on("zoom", hideTooltip);
 
@@ -907,13 +913,18 @@
     found.sort(function (a, b) {
       return a.score - b.score || name(byId.get(a.id).label).length - name(byId.get(b.id).label).length;
     });
-    return found.slice(0, 30).map(function (f) { return f.id; });
+    return found.slice(0, 12).map(function (f) { return f.id; });
   }
 
+  function closeSuggestions() {
+    suggestions.hidden = true;
+    searchInput.setAttribute("aria-expanded", "false");
+    searchInput.removeAttribute("aria-activedescendant");
+  }
   function renderSuggestions() {
     suggestions.textContent = "";
     if (!searchInput.value.trim()) {
-      suggestions.hidden = true;
+      closeSuggestions();
       return;
     }
     if (!current.length) {
@@ -928,6 +939,7 @@
         state.visible.has(id) ? null : el("span", "hidden-note", [t("hidden")]),
       ]);
       item.setAttribute("role", "option");
+      item.id = "suggestion-" + i;
       item.setAttribute("aria-selected", i === active ? "true" : "false");
       item.addEventListener("mousedown", function (event) {
         event.preventDefault();
@@ -936,9 +948,11 @@
       suggestions.appendChild(item);
     });
     suggestions.hidden = false;
+    searchInput.setAttribute("aria-expanded", "true");
+    if (active >= 0) searchInput.setAttribute("aria-activedescendant", "suggestion-" + active);
   }
   function choose(id) {
-    suggestions.hidden = true;
+    closeSuggestions();
     searchInput.value = name(byId.get(id).label);
     select(id);
   }
@@ -957,14 +971,14 @@
       if (active >= 0 && current[active]) choose(current[active]);
       event.preventDefault();
     } else if (event.key === "Escape") {
-      suggestions.hidden = true;
+      closeSuggestions();
       searchInput.value = "";
       current = [];
       unselect();
       event.preventDefault();
     }
   });
-  searchInput.addEventListener("blur", function () { suggestions.hidden = true; });
+  searchInput.addEventListener("blur", function () { closeSuggestions(); });
   document.addEventListener("keydown", function (event) {
     if (event.target === searchInput) return;
     if (event.key === "/") {
@@ -1114,6 +1128,7 @@
     });
     searchInput.placeholder = t("search");
     searchInput.setAttribute("aria-label", t("search"));
+    suggestions.setAttribute("aria-label", t("search"));
     var density = document.getElementById("label-density");
     Array.prototype.forEach.call(density.options, function (option) { option.textContent = UI[lang].density[option.value]; });
     document.title = headingText();
@@ -1174,8 +1189,9 @@
     return params.length ? "#" + params.join("&") : "";
   }
   var reading = false;
+  var started = false; // the address is read first, then kept in step
   function writeHash() {
-    if (reading || !api) return;
+    if (reading || !started) return;
     var hash = stateHash();
     if (hash === (location.hash === "#" ? "" : location.hash)) return;
     try {
@@ -1243,6 +1259,7 @@
   setLanguage(lang);
   var focused = readHash(location.hash);
   window.kgExplorer = api;
+  started = true;
   writeHash();
   // Drawn at once from the positions in the data; a focus given in the address is laid out anew.
   network.fit({ animation: false });
