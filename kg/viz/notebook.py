@@ -168,6 +168,7 @@ def to_pyvis(
             label_en=node.label["en"],
             kind=node.kind,
         )
+        net.node_map[node.iri]["color"] = kind.color  # pyvis drops the colour of a node given a group
     relations = view.catalog.relations
     notes = view.catalog.edge_notes
     for edge in view.edges:
