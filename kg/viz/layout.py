@@ -26,7 +26,10 @@ SEED = 7
 #: (their start, one sector per province, is already close to where they settle).
 ITERATION_BUDGET = 12_000_000
 MAX_ITERATIONS = 80
-MIN_ITERATIONS = 8
+MIN_ITERATIONS = 5
+#: Above this many nodes ForceAtlas2 (n² per iteration) would take many seconds: the start
+#: positions are drawn as they are, and the page's "Re-run layout" refines them on demand.
+LAYOUT_LIMIT = 2000
 #: Median edge length in canvas units after scaling: room for a relation name between two nodes.
 EDGE_LENGTH = 150.0
 
@@ -87,6 +90,8 @@ def layout(view: GraphView, sizes: dict[str, float] | None = None) -> dict[str, 
     start = start_positions(view)
     if len(view.nodes) < 2:
         return {iri: (0.0, 0.0) for iri in start}
+    if len(view.nodes) > LAYOUT_LIMIT:
+        return {iri: (round(x, 1), round(y, 1)) for iri, (x, y) in start.items()}
     import networkx as nx  # only when a page is drawn
     import numpy as np
 
