@@ -305,9 +305,7 @@
     var positions = network.getPositions(candidates.map(function (c) { return c.n.id; }));
     candidates.forEach(function (c) {
       var text = shortLabel(name(c.n.label), c.n.kind);
-      var width = 0;
-      for (var i = 0; i < text.length; i++) width += text.charCodeAt(i) > 0x2e80 ? 1 : 0.56;
-      width *= c.px;
+      var width = textWidth(text, c.px);
       var height = c.px * 1.25;
       var at = network.canvasToDOM(positions[c.n.id]);
       var inside = LABEL_INSIDE[kinds[c.n.kind].shape];
@@ -354,11 +352,28 @@
 
   // Relation names are drawn only for the hovered or selected node's edges ("lit"):
   // on every edge at once they pile up on the hubs.
+  function textWidth(text, px) {
+    var width = 0;
+    for (var i = 0; i < text.length; i++) width += text.charCodeAt(i) > 0x2e80 ? 1 : 0.56;
+    return width * px;
+  }
+  // A relation's name is drawn only where the edge is long enough on screen to hold it
+  // (a hub's short edges would pile their names up); zooming in makes room.
+  function roomFor(e, text) {
+    if (!network) return false;
+    var a = network.body.nodes[e.from];
+    var b = network.body.nodes[e.to];
+    if (!a || !b) return false;
+    var scale = network.getScale();
+    var length = Math.sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)) * scale;
+    var ends = ((a.shape && a.shape.radius) || 10) * scale + ((b.shape && b.shape.radius) || 10) * scale;
+    return length - ends >= textWidth(text, EDGE_LABEL_PX) + 8;
+  }
   function edgeStyle(e, index, mode) {
     var rel = DATA.relations[e.rel];
     // An edge keeps its label text; hiding it is done with a transparent font
     // (vis-network keeps the old text when a label is updated to "").
-    var showLabel = state.edgeLabels && (mode === "lit" || mode === "hover");
+    var showLabel = state.edgeLabels && (mode === "lit" || mode === "hover") && roomFor(e, name(rel.label));
     var strong = mode === "lit" || mode === "hover";
     return {
       id: index,
@@ -455,8 +470,9 @@
     declutter(scale);
     nodes.update(DATA.nodes.map(function (n) { return { id: n.id, font: { size: fontSize(n, scale) } }; }));
     if (litEdges.size) {
-      var size = Math.max(10, EDGE_LABEL_PX / scale);
-      edges.update(Array.from(litEdges).map(function (i) { return { id: i, font: { size: size } }; }));
+      edges.update(Array.from(litEdges).map(function (i) {
+        return edgeStyle(DATA.edges[i], i, hoverLit.indexOf(i) >= 0 ? "hover" : "lit");
+      }));
     }
   }
   function queueRescale() {
