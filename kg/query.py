@@ -276,6 +276,14 @@ class Session:
         form = lexer.query_form(text) or "SELECT"
         return self._execute(text, form, {**(params or {}), **more_params}, timeout, False, declared=shipped.params)
 
+    def explore(self, **filters: Any) -> Any:
+        """The graph explorer's view of this graph (kg.viz.explore's filters): ``.show()`` it in a notebook."""
+        from kg.viz import explore
+
+        if self.backend == "endpoint":
+            raise UsageError("the explorer reads a local graph: connect() to the built store or to 'memory'")
+        return explore(self.graph if self.backend == "memory" else _open_store(self.store), **filters)
+
     def df(self, query_or_name: str, params: Mapping[str, ParamValue] | None = None, **more_params: ParamValue) -> Any:
         """A DataFrame of a shipped query (by name) or of a query text."""
         if query_or_name.strip() in _catalogue():

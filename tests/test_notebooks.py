@@ -6,14 +6,20 @@ ipykernel), so the notebooks see the same installed ``kg`` as the tests.
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+
+from tests.browser import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -61,3 +67,106 @@ def test_notebook_runs(path: Path, kernel_specs: KernelSpecManager, tmp_path: Pa
     assert all(cell.execution_count for cell in executed)
     assert any(cell.outputs for cell in executed)
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # wrote nothing into the working folder
+
+
+# --- notebook 04: the explorer inline, a pyvis view, networkx (issue 18) -----------------
+
+GRAPH_NOTEBOOK = ROOT / "notebooks" / "04-graph-in-the-notebook.ipynb"
+
+
+@pytest.fixture(scope="module")
+def graph_notebook(kernel_specs: KernelSpecManager, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Notebook 04, executed in a real kernel from an empty folder."""
+    notebook = nbformat.read(GRAPH_NOTEBOOK, as_version=4)
+    manager = KernelManager(kernel_name="python3", kernel_spec_manager=kernel_specs)
+    folder = tmp_path_factory.mktemp("run-04")
+    NotebookClient(notebook, km=manager, timeout=300, resources={"metadata": {"path": str(folder)}}).execute()
+    return notebook
+
+
+def framed_pages(notebook: Any) -> list[str]:
+    """The pages the notebook shows inline: each iframe's srcdoc, unescaped, in output order."""
+    pages = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html", "")
+            pages += [html.unescape(m) for m in re.findall(r'<iframe srcdoc="([^"]*)"', markup)]
+    return pages
+
+
+def page_data(page: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.DOTALL)
+    assert found, "the explorer's data element"
+    return json.loads(found.group(1))
+
+
+REMOTE = re.compile(r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""", re.I)
+
+
+def test_graph_notebook_shows_the_explorer_and_a_pyvis_view_inline(graph_notebook: Any, seed_graph: Any) -> None:
+    from tests.test_viz import expected_province_view, oxigraph_copy, province_iri
+
+    store = oxigraph_copy(seed_graph)
+    hunan = expected_province_view(store, province_iri(store, "Hunan"))
+    explorer, pyvis_page = framed_pages(graph_notebook)
+
+    # The explorer: Hunan's view (the same nodes SPARQL finds), nothing remote, requests forbidden.
+    assert {n["id"] for n in page_data(explorer)["nodes"]} == hunan
+    assert "default-src 'none'" in explorer and not REMOTE.search(explorer)
+    assert "<iframe" in str(graph_notebook.cells[3].outputs[0].data["text/html"])
+
+    # The pyvis view: the same nodes but figures, vis-network inlined, no CDN (pyvis's template has three).
+    figures = {iri for (iri,) in store.query("SELECT ?f WHERE { ?f a <https://w3id.org/zhengfa-kg/def/Figure> }")}
+    nodes = json.loads(re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", pyvis_page, re.DOTALL).group(1))
+    assert {n["id"] for n in nodes} == hunan - {f.value for f in figures}
+    assert "default-src 'none'" in pyvis_page and not REMOTE.search(pyvis_page)
+    assert "vis-network" in pyvis_page and "cdn.jsdelivr.net" not in pyvis_page
+    printed = "".join(o.get("text", "") for cell in graph_notebook.cells for o in cell.get("outputs", []))
+    assert f"{len(nodes)} nodes," in printed
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_graph_notebook_html_export_draws_the_graph_offline(
+    graph_notebook: Any, browser: Any, tmp_path: Path, seed_graph: Any
+) -> None:
+    """nbconvert's HTML export of the executed notebook, opened with every request but the file aborted."""
+    from nbconvert import HTMLExporter
+
+    from tests.test_viz import expected_province_view, oxigraph_copy, province_iri
+
+    body, _ = HTMLExporter().from_notebook_node(graph_notebook)
+    export = tmp_path / "04.html"
+    export.write_text(body, encoding="utf-8")
+    url = export.resolve().as_uri()
+    from_frames: list[str] = []
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+
+    def route(route: Any) -> None:
+        if route.request.url == url:
+            route.continue_()
+            return
+        if route.request.frame.url.startswith("about:"):  # asked for by one of our frames
+            from_frames.append(route.request.url)
+        route.abort()  # nbconvert's template asks for require.js and MathJax from CDNs: refused
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.frame_locator("iframe").first.locator("body[data-ready=true]").wait_for(state="attached", timeout=120_000)
+    explorer = next(f for f in page.frames if f.url == "about:srcdoc" and f.evaluate("() => !!window.kgExplorer"))
+    store = oxigraph_copy(seed_graph)
+    expected = expected_province_view(store, province_iri(store, "Hunan"))
+    assert set(explorer.evaluate("() => kgExplorer.nodeView.getIds()")) == expected
+    assert explorer.evaluate("() => kgExplorer.network.body.nodeIndices.length") == len(expected)
+    # The language switch and the details panel work inside the frame.
+    explorer.click("#lang-switch button[data-lang=en]")
+    assert "provinces" in explorer.inner_text("#legend") and "省份" not in explorer.inner_text("#legend")
+    explorer.evaluate("(id) => kgExplorer.select(id)", province_iri(store, "Hunan"))
+    assert "Hunan" in explorer.inner_text("#details")
+    # The pyvis view is drawn too, by the vis-network inlined into it.
+    pyvis_frame = next(f for f in page.frames if f.url == "about:srcdoc" and f is not explorer)
+    drawn = pyvis_frame.evaluate("() => network.body.nodeIndices.length")
+    figures = {iri for (iri,) in store.query("SELECT ?f WHERE { ?f a <https://w3id.org/zhengfa-kg/def/Figure> }")}
+    assert drawn == len(expected - {f.value for f in figures})
+    assert from_frames == [] and errors == []

@@ -16,12 +16,17 @@ Notebook use::
 
     view = explore(open_graph("memory"), provinces=["湖南"])
     view.write("hunan.html")
-    view  # shows the explorer inline
+    show(view)                 # the explorer inline (or just ``view`` as a cell's last line)
+    net = to_pyvis(view)       # a pyvis Network to restyle; write_pyvis(net, "mine.html") offline
+    graph = to_networkx(view)  # for analysis, with kg analyze's node attributes
+
+A web site embeds the page with ``render_html(view, lang, served=True)`` (see kg.viz.page).
 """
 
 from __future__ import annotations
 
 from kg.viz.catalog import Catalog, Edge, Node, build_catalog
+from kg.viz.notebook import pyvis_html, show, to_networkx, to_pyvis, write_pyvis
 from kg.viz.page import payload, render_html, script_json
 from kg.viz.select import DEFAULT_MAX_NODES, Filters, GraphView, explore, select
 
@@ -35,7 +40,12 @@ __all__ = [
     "build_catalog",
     "explore",
     "payload",
+    "pyvis_html",
     "render_html",
     "script_json",
     "select",
+    "show",
+    "to_networkx",
+    "to_pyvis",
+    "write_pyvis",
 ]

@@ -273,15 +273,29 @@ class CatalogBuilder:
             if text:
                 info["definition"] = text
                 break
+        basis = index.iris(iri, ZF + "attributionBasis")
+        if basis:
+            # How the measure's organ is known: stated in the text, or inferred (with a note saying from what).
+            info["attribution"] = {"basis": self.label(basis[0]), "inferred": basis[0] == ZF + "InferredFromContext"}
+            note = bilingual(index.literals(iri, ZF + "attributionNote"))
+            if note:
+                info["attribution"]["note"] = note
         evidence = [self._evidence(ev) for ev in sorted(index.iris(iri, PROV + "wasDerivedFrom"))]
         if evidence:
-            info["evidence"] = sorted(evidence, key=lambda e: (e.get("start") is None, e.get("start") or 0))
+            # Stating sentences first, section headings (context) after; each by where it starts.
+            info["evidence"] = sorted(
+                evidence,
+                key=lambda e: (e.get("role") == "heading", e.get("start") is None, e.get("start") or 0),
+            )
         info["props"] = self._other_properties(iri, shown=set(organs))
         return info
 
     def _evidence(self, evidence: str) -> dict[str, Any]:
         index = self.index
         found: dict[str, Any] = {"id": qname(evidence)}
+        role = index.iris(evidence, ZF + "evidenceRole")
+        if role:
+            found["role"] = "heading" if role[0] == ZF + "ContextHeading" else "sentence"
         for source in index.iris(evidence, OA + "hasSource"):
             found["source"] = self.label(source)
         for selector in index.iris(evidence, OA + "hasSelector"):

@@ -7,15 +7,15 @@ import hashlib
 import html
 import importlib.util
 import json
-import math
 import re
-import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.namespaces import PREFIXES
 from kg.viz.catalog import paused_gc
+from kg.viz.layout import degrees, layout, node_sizes
 from kg.viz.select import GraphView, count_by_kind
 from kg.viz.vocab import KINDS, SKOS_BROADER, Lang, qname
 
@@ -25,36 +25,11 @@ VIS_VERSION = "9.1.2"
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def _layout_seed(view: GraphView) -> dict[str, tuple[float, float]]:
-    """Starting positions: provinces on a circle, their nodes towards them, shared nodes in the middle.
-
-    The physics in the page only refines this, so it settles faster and the
-    picture reads as "one sector per province" every time it is drawn.
-    """
-    provinces = sorted({p for node in view.nodes for p in node.provinces})
-    count = max(len(view.nodes), 1)
-    radius = 60.0 * math.sqrt(count) + 200.0
-    angle_of = {p: 2 * math.pi * i / max(len(provinces), 1) for i, p in enumerate(provinces)}
-    ring = {"province": 1.0, "organ": 0.85, "speech": 0.9, "person": 1.0, "measure": 0.7, "figure": 0.95}
-    positions: dict[str, tuple[float, float]] = {}
-    for node in view.nodes:
-        jitter = zlib.crc32(node.iri.encode("utf-8"))
-        wobble = ((jitter & 0xFFFF) / 0xFFFF) - 0.5
-        spread = (((jitter >> 16) & 0xFFFF) / 0xFFFF) - 0.5
-        if node.provinces:
-            angles = [angle_of[p] for p in node.provinces]
-            angle = math.atan2(sum(map(math.sin, angles)), sum(map(math.cos, angles))) + wobble * 0.9
-            r = radius * (ring.get(node.kind, 0.8) + spread * 0.3)
-        else:
-            angle = wobble * 2 * math.pi
-            r = radius * (0.15 + 0.35 * (spread + 0.5)) * (0.6 if node.kind == "category" else 1.0)
-        positions[node.iri] = (round(r * math.cos(angle), 1), round(r * math.sin(angle), 1))
-    return positions
-
-
-def payload(view: GraphView, lang: Lang) -> dict[str, Any]:
+def payload(view: GraphView, lang: Lang, served: bool = False) -> dict[str, Any]:
     """Everything the page needs, as plain JSON data (no markup)."""
-    positions = _layout_seed(view)
+    degree = degrees(view)
+    sizes = node_sizes(view, degree)
+    positions = layout(view, sizes)
     position_of = {node.iri: i for i, node in enumerate(view.nodes)}
     relations = sorted({e.relation for e in view.edges})
     relation_index = {rel: i for i, rel in enumerate(relations)}
@@ -72,6 +47,8 @@ def payload(view: GraphView, lang: Lang) -> dict[str, Any]:
             "provinces": node.provinces,
             "x": positions[node.iri][0],
             "y": positions[node.iri][1],
+            "size": sizes[node.iri],
+            "degree": degree[node.iri],
             "info": compact_details(node.info, names),
         }
         for node in view.nodes
@@ -88,6 +65,8 @@ def payload(view: GraphView, lang: Lang) -> dict[str, Any]:
             "leftOut": [{"kind": k, "count": c} for k, c in view.left_out.items()],
             "broader": SKOS_BROADER,
             "visVersion": VIS_VERSION,
+            "idBase": PREFIXES["zfr"],
+            "served": served,
         },
         "kinds": [
             {
@@ -146,6 +125,8 @@ def compact_details(info: dict[str, Any], names: NameTable) -> dict[str, Any]:
     out: dict[str, Any] = {key: [names(v) for v in info[key]] for key in LISTED_NAMES if key in info}
     if "definition" in info:
         out["definition"] = info["definition"]
+    if "attribution" in info:
+        out["attribution"] = {k: names(v) if isinstance(v, dict) else v for k, v in info["attribution"].items()}
     if "evidence" in info:
         out["evidence"] = [
             {k: names(v) if k == "source" else v for k, v in evidence.items()} for evidence in info["evidence"]
@@ -198,17 +179,24 @@ def _csp_hash(code: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_html(view: GraphView, lang: Lang = "zh") -> str:
-    """The self-contained page: vis-network, our script and style, the data; nothing loads from elsewhere."""
+def render_html(view: GraphView, lang: Lang = "zh", *, served: bool = False) -> str:
+    """The self-contained page: vis-network, our script and style, the data; nothing loads from elsewhere.
+
+    ``served=True`` is the page as a web site embeds it (kg serve's /graph, in a frame): it
+    speaks of "this view" rather than "this file", suggests no kg viz options, and tells
+    its host (``postMessage({kgGraphState: "#…"})``) whenever its state changes. Either way
+    the state — language, provinces, focus, depth, selection — is read from and written
+    to the address's hash (``#lang=en&province=province-hunan&focus=…&depth=2``).
+    """
     with paused_gc():
-        return _render_html(view, lang)
+        return _render_html(view, lang, served)
 
 
-def _render_html(view: GraphView, lang: Lang) -> str:
+def _render_html(view: GraphView, lang: Lang, served: bool) -> str:
     vis_js, vis_css = vis_assets()
     app_js = _inline(_template("explorer.js"), "script")
     vis_js = _inline(vis_js, "script")
-    data = script_json(payload(view, lang))
+    data = script_json(payload(view, lang, served))
     # Only these two scripts may run; no request may leave the page (default-src 'none').
     csp = (
         "default-src 'none'; "

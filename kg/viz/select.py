@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
@@ -196,10 +195,11 @@ class GraphView:
             f"--focus NODE --depth N, or raise --max-nodes"
         )
 
-    def to_html(self, lang: Lang | None = None) -> str:
+    def to_html(self, lang: Lang | None = None, *, served: bool = False) -> str:
+        """The page as a string; ``served=True`` for a web site that embeds it (see render_html)."""
         from kg.viz.page import render_html  # the page module needs this one
 
-        return render_html(self, lang or self.lang)
+        return render_html(self, lang or self.lang, served=served)
 
     def write(self, path: Path | str, lang: Lang | None = None) -> Path:
         """Write the page atomically as UTF-8."""
@@ -208,13 +208,17 @@ class GraphView:
         target.chmod(0o644)  # a page to share, not a private temporary file
         return target
 
+    def show(self, *, height: int | None = None, lang: Lang | None = None) -> Any:
+        """Show the explorer inline in a notebook (kg.viz.show)."""
+        from kg.viz.notebook import DEFAULT_HEIGHT, show
+
+        return show(self, height=height or DEFAULT_HEIGHT, lang=lang)
+
     def _repr_html_(self) -> str:
         """Show inline in Jupyter: the page in a sandboxed iframe (scripts only, no network)."""
-        page = html.escape(self.to_html(), quote=True)
-        return (
-            f'<iframe srcdoc="{page}" sandbox="allow-scripts" '
-            'style="width:100%;height:720px;border:1px solid #ddd"></iframe>'
-        )
+        from kg.viz.notebook import frame_html
+
+        return frame_html(self.to_html())
 
 
 def count_by_kind(nodes: Iterable[Node]) -> dict[str, int]:

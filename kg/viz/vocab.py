@@ -125,6 +125,15 @@ RELATION_NAMES: dict[str, tuple[str, str]] = {
     OWL + "sameAs": ("同一实体", "same as"),
     FOAF + "name": ("姓名", "name"),
     "https://schema.org/startDate": ("开始日期", "start date"),
+    # The attribution and evidence-role terms (CONTRACT-14), named here too so that a graph
+    # without the ontology's labels still reads well.
+    ZF + "attributionBasis": ("归属依据", "attribution basis"),
+    ZF + "attributionNote": ("归属说明", "attribution note"),
+    ZF + "StatedInText": ("原文明示", "stated in the text"),
+    ZF + "InferredFromContext": ("据上下文推断", "inferred from context"),
+    ZF + "evidenceRole": ("引文作用", "evidence role"),
+    ZF + "StatingSentence": ("陈述句", "stating sentence"),
+    ZF + "ContextHeading": ("所在标题（上下文）", "section heading (context)"),
 }
 
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", FOAF + "name", DCT + "title")
@@ -145,6 +154,8 @@ HEADLINE_PREDICATES = {
     ZF + "adoptedBy",
     ZF + "implements",
     ZF + "hasFigure",
+    ZF + "attributionBasis",
+    ZF + "attributionNote",
 }
 
 #: How a node belongs to a province: property paths ending at a province.

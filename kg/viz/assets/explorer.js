@@ -27,10 +27,21 @@
       relayout: "重新布局",
       reset: "重置",
       edgeLabels: "关系名称",
+      labels: "标签",
+      density: { 1: "省份与机制大类", 2: "另加机关与机制", 3: "全部节点" },
+      evidenceEn: "引文",
+      attribution: "归属机关依据",
+      headingRole: "所在标题（上下文）",
+      emptyProvinces: "没有勾选任何省份，所以图中没有节点。请在左侧“省份”中勾选，或点“重置”。",
+      emptyKinds: "没有勾选任何类别，所以图中没有节点。请在左侧“类别”中勾选，或点“重置”。",
+      emptyBoth: "所勾选的类别与省份没有共同的节点。请多勾选一些，或点“重置”。",
       neighbourhood: "邻域",
       showAll: "显示全部",
       applied: "本文件的筛选条件",
-      help: "点击节点查看详情并突出其相邻节点；悬停查看摘要；拖动画布平移，滚轮缩放。按 / 键搜索，Esc 取消选择。",
+      appliedServed: "本视图的筛选条件",
+      emptyServed: "没有节点符合本视图的筛选条件。请放宽筛选条件。",
+      truncatedServed: "节点过多：符合条件的 {selected} 个节点中只显示 {shown} 个（上限 {max}）。未显示：{parts}。请选择省份或机制大类，或搜索一个节点后点“只看邻域”。",
+      help: "点击节点查看详情并突出其相邻节点；悬停查看摘要及其关系；拖动画布平移，滚轮缩放。按 / 键搜索，Esc 取消选择。",
       close: "关闭",
       status: "显示 {n} 个节点、{m} 条关系",
       ofTotal: "（图谱共 {n} 个节点、{m} 条关系）",
@@ -71,11 +82,22 @@
       none: "none",
       relayout: "Re-run layout",
       reset: "Reset",
-      edgeLabels: "Edge labels",
+      edgeLabels: "Relation names",
+      labels: "Labels",
+      density: { 1: "provinces and categories", 2: "also organs and mechanisms", 3: "every node" },
+      evidenceEn: "Evidence (quoted in the original Chinese)",
+      attribution: "Organ attribution",
+      headingRole: "section heading (context)",
+      emptyProvinces: "No province is ticked, so no node is shown. Tick one under Provinces, or press Reset.",
+      emptyKinds: "No class is ticked, so no node is shown. Tick one under Classes, or press Reset.",
+      emptyBoth: "The classes and provinces ticked have no node in common. Tick more, or press Reset.",
       neighbourhood: "Neighbourhood",
       showAll: "Show all",
       applied: "Filters of this file",
-      help: "Click a node for its details and to highlight its neighbours; hover for a summary; drag to pan, scroll to zoom. Press / to search, Esc to clear.",
+      appliedServed: "Filters of this view",
+      emptyServed: "No node matches the filters of this view. Widen them.",
+      truncatedServed: "Too many nodes: showing {shown} of the {selected} that match (limit {max}). Left out: {parts}. Choose provinces or a category, or search for a node and show only its neighbourhood.",
+      help: "Click a node for its details and to highlight its neighbours; hover for a summary and its relations; drag to pan, scroll to zoom. Press / to search, Esc to clear.",
       close: "Close",
       status: "{n} nodes, {m} edges shown",
       ofTotal: " (the graph has {n} nodes, {m} edges)",
@@ -142,14 +164,17 @@
     focus: null, // {id, depth}
     selected: null,
     edgeLabels: true,
+    density: 2, // which kinds keep a readable label when zoomed out (DENSITY)
     visible: new Set(byId.keys()),
     ready: false,
+    laying: false,
   };
 
   // ---------------------------------------------------------------- text helpers
 
   function t(key, values) {
-    var text = UI[lang][key];
+    // A page served by kg serve is not a file and has no kg viz options to suggest.
+    var text = META.served && UI[lang][key + "Served"] ? UI[lang][key + "Served"] : UI[lang][key];
     if (values) {
       Object.keys(values).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
     }
@@ -237,6 +262,67 @@
 
   // ---------------------------------------------------------------- vis data
 
+  // Labels keep a readable size on screen whatever the zoom: a labelled node's font is
+  // its kind's size in canvas units, or more when the view is zoomed out (LABEL_PX on screen).
+  // The density control chooses which kinds are labelled so; the rest show their label
+  // only once zoomed in far enough for it to be legible (drawThreshold).
+  var DENSITY = {
+    1: { province: true, category: true },
+    2: { province: true, category: true, organ: true, mechanism: true, speech: true, event: true },
+    3: null, // every kind
+  };
+  var LABEL_PX = { province: 15, category: 14 };
+  var MIN_LABEL_PX = 12;
+  var EDGE_LABEL_PX = 12;
+  function labelled(n) {
+    var kinds = DENSITY[state.density];
+    return kinds === null || !!kinds[n.kind];
+  }
+  // Labels that would overlap a more important one are not drawn at this zoom (tiny font, under
+  // drawThreshold); provinces and categories always are. Zooming in makes room for more.
+  var hiddenLabels = new Set();
+  function fontSize(n, scale) {
+    var kind = kinds[n.kind];
+    if (hiddenLabels.has(n.id)) return 1;
+    if (!labelled(n)) return kind.font;
+    return Math.max(kind.font, (LABEL_PX[n.kind] || MIN_LABEL_PX) / scale);
+  }
+  var RANK = { province: 0, category: 1, organ: 2, mechanism: 3, speech: 4, event: 5, person: 6 };
+  function declutter(scale) {
+    hiddenLabels = new Set();
+    var boxes = [];
+    var candidates = [];
+    state.visible.forEach(function (id) {
+      var n = byId.get(id);
+      var px = fontSize(n, scale) * scale;
+      if (px >= 8) candidates.push({ n: n, px: px });
+    });
+    candidates.sort(function (a, b) {
+      var ra = labelled(a.n) ? (RANK[a.n.kind] !== undefined ? RANK[a.n.kind] : 7) : 8;
+      var rb = labelled(b.n) ? (RANK[b.n.kind] !== undefined ? RANK[b.n.kind] : 7) : 8;
+      return ra - rb || b.n.degree - a.n.degree;
+    });
+    var positions = network.getPositions(candidates.map(function (c) { return c.n.id; }));
+    candidates.forEach(function (c) {
+      var text = shortLabel(name(c.n.label), c.n.kind);
+      var width = textWidth(text, c.px);
+      var height = c.px * 1.25;
+      var at = network.canvasToDOM(positions[c.n.id]);
+      var inside = LABEL_INSIDE[kinds[c.n.kind].shape];
+      var cy = inside ? at.y : at.y + (c.n.size || kinds[c.n.kind].size) * scale + height / 2;
+      var box = [at.x - width / 2 - 2, cy - height / 2, at.x + width / 2 + 2, cy + height / 2];
+      var always = c.n.kind === "province" || c.n.kind === "category";
+      var clash = !always && boxes.some(function (b) {
+        return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3];
+      });
+      if (clash) hiddenLabels.add(c.n.id);
+      else boxes.push(box);
+    });
+  }
+  function currentScale() {
+    return network ? network.getScale() : 1;
+  }
+
   function nodeStyle(n, dim) {
     var kind = kinds[n.kind];
     var inside = LABEL_INSIDE[kind.shape];
@@ -245,7 +331,7 @@
       id: n.id,
       label: shortLabel(name(n.label), n.kind),
       shape: kind.shape,
-      size: kind.size,
+      size: n.size || kind.size,
       color: {
         background: color,
         border: dim ? DIM : "#333333",
@@ -255,7 +341,7 @@
       borderWidth: 1,
       font: {
         face: FONT,
-        size: kind.font,
+        size: fontSize(n, currentScale()),
         color: dim ? "rgba(120,120,120,0.35)" : inside ? "#ffffff" : "#222222",
         strokeWidth: inside ? 0 : 3,
         strokeColor: "#ffffff",
@@ -264,33 +350,55 @@
     };
   }
 
+  // Relation names are drawn only for the hovered or selected node's edges ("lit"):
+  // on every edge at once they pile up on the hubs.
+  function textWidth(text, px) {
+    var width = 0;
+    for (var i = 0; i < text.length; i++) width += text.charCodeAt(i) > 0x2e80 ? 1 : 0.56;
+    return width * px;
+  }
+  // A relation's name is drawn only where the edge is long enough on screen to hold it
+  // (a hub's short edges would pile their names up); zooming in makes room.
+  function roomFor(e, text) {
+    if (!network) return false;
+    var a = network.body.nodes[e.from];
+    var b = network.body.nodes[e.to];
+    if (!a || !b) return false;
+    var scale = network.getScale();
+    var length = Math.sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)) * scale;
+    var ends = ((a.shape && a.shape.radius) || 10) * scale + ((b.shape && b.shape.radius) || 10) * scale;
+    return length - ends >= textWidth(text, EDGE_LABEL_PX) + 8;
+  }
   function edgeStyle(e, index, mode) {
     var rel = DATA.relations[e.rel];
     // An edge keeps its label text; hiding it is done with a transparent font
     // (vis-network keeps the old text when a label is updated to "").
-    var hideLabel = !state.edgeLabels || mode === "dim";
+    var showLabel = state.edgeLabels && (mode === "lit" || mode === "hover") && roomFor(e, name(rel.label));
+    var strong = mode === "lit" || mode === "hover";
     return {
       id: index,
       from: e.from,
       to: e.to,
       label: name(rel.label),
       color: {
-        color: mode === "dim" ? "rgba(200,200,200,0.25)" : mode === "lit" ? "#444444" : "#a8a8a8",
+        color: mode === "dim" ? "rgba(200,200,200,0.25)" : strong ? "#444444" : "#b4b4b4",
         highlight: "#222222",
         hover: "#555555",
       },
-      width: mode === "lit" ? 2 : 1,
+      width: strong ? 2 : 1,
       font: {
-        color: hideLabel ? "rgba(0,0,0,0)" : mode === "lit" ? "#222222" : "#666666",
-        size: 10,
+        color: showLabel ? "#222222" : "rgba(0,0,0,0)",
+        size: showLabel ? Math.max(10, EDGE_LABEL_PX / currentScale()) : 10,
         face: FONT,
-        strokeWidth: hideLabel ? 0 : 3,
+        strokeWidth: showLabel ? 4 : 0,
         strokeColor: "#ffffff",
         align: "horizontal",
       },
     };
   }
 
+  var network = null;
+  var api = null;
   var initial = DATA.nodes.map(function (n) {
     var style = nodeStyle(n, false);
     style.x = n.x;
@@ -306,24 +414,27 @@
 
   var count = DATA.nodes.length;
   var iterations = count > 3000 ? 100 : count > 1200 ? 160 : count > 400 ? 300 : 500;
+  // The positions come with the data (laid out before the page was written): physics is off
+  // at open, so the graph is drawn at once. It runs only for "Re-run layout" and when a
+  // neighbourhood is shown on its own, and stops again once settled.
   var options = {
     autoResize: true,
     layout: { improvedLayout: false, randomSeed: 7 },
     physics: {
-      enabled: true,
+      enabled: false,
       solver: "forceAtlas2Based",
       forceAtlas2Based: {
         gravitationalConstant: -70,
         centralGravity: 0.008,
-        springLength: 95,
-        springConstant: 0.07,
+        springLength: 110,
+        springConstant: 0.06,
         damping: 0.6,
         avoidOverlap: 0.6,
       },
       maxVelocity: 60,
       minVelocity: 1,
       timestep: 0.45,
-      stabilization: { enabled: true, iterations: iterations, updateInterval: 20, fit: true },
+      stabilization: { enabled: false, iterations: iterations, updateInterval: 20, fit: true },
     },
     interaction: {
       hover: true,
@@ -333,50 +444,104 @@
       multiselect: false,
       keyboard: false,
     },
-    nodes: { borderWidth: 1, chosen: true },
+    nodes: { borderWidth: 1, chosen: true, scaling: { label: { drawThreshold: 9, maxVisible: 40 } } },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.45 } },
       smooth: count > 800 ? false : { enabled: true, type: "continuous", roundness: 0.3 },
       selectionWidth: 1.5,
       hoverWidth: 1,
       chosen: true,
+      scaling: { label: { drawThreshold: 6, maxVisible: 30 } },
     },
   };
 
   var container = document.getElementById("graph");
   timings.data = performance.now();
-  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
   timings.network = performance.now();
 
-  // ---------------------------------------------------------------- layout: settle, then stop
+  // ---------------------------------------------------------------- labels that keep their size on screen
+
+  var litEdges = new Set();
+  var rescaleQueued = false;
+  function rescaleLabels() {
+    rescaleQueued = false;
+    var scale = currentScale();
+    declutter(scale);
+    nodes.update(DATA.nodes.map(function (n) { return { id: n.id, font: { size: fontSize(n, scale) } }; }));
+    if (litEdges.size) {
+      edges.update(Array.from(litEdges).map(function (i) {
+        return edgeStyle(DATA.edges[i], i, hoverLit.indexOf(i) >= 0 ? "hover" : "lit");
+      }));
+    }
+  }
+  function queueRescale() {
+    if (rescaleQueued) return;
+    rescaleQueued = true;
+    window.requestAnimationFrame(rescaleLabels);
+  }
+  // Any change of scale (wheel, fit, focus, their animations) resizes the labels once it is drawn.
+  var labelScale = 0;
+  network.on("afterDrawing", function () {
+    var scale = currentScale();
+    if (Math.abs(scale - labelScale) > labelScale * 0.02) {
+      labelScale = scale;
+      queueRescale();
+    }
+  });
+
+  // The labels of the current scale, on screen, for tests and the curious: [{id, kind, px}].
+  function labelSizes() {
+    var scale = currentScale();
+    return nodeView.get().map(function (item) {
+      var px = item.font.size * scale;
+      return { id: item.id, kind: byId.get(item.id).kind, px: px, drawn: px >= 8, label: item.label };
+    });
+  }
+
+  function setDensity(level) {
+    state.density = DENSITY.hasOwnProperty(level) ? Number(level) : 2;
+    document.getElementById("label-density").value = String(state.density);
+    rescaleLabels();
+  }
+
+  // ---------------------------------------------------------------- layout: drawn at once; re-run on demand
 
   var statusLayout = "";
   network.on("stabilizationProgress", function (params) {
     statusLayout = t("laying", { p: Math.round((100 * params.iterations) / params.total) });
     renderStatus();
   });
-  function settled() {
+  function settled(quiet) {
     network.setOptions({ physics: { enabled: false } });
-    timings.settled = performance.now();
-    statusLayout = t("settled");
+    statusLayout = quiet ? "" : t("settled");
     state.ready = true;
+    state.laying = false;
     document.body.setAttribute("data-ready", "true");
     renderStatus();
   }
-  network.on("stabilizationIterationsDone", settled);
+  network.on("dragEnd", function () { queueRescale(); });
+  network.on("stabilizationIterationsDone", function () {
+    settled();
+    network.fit({ nodes: nodeView.getIds(), animation: false });
+    timings.relaid = performance.now();
+  });
 
   function relayout() {
+    if (!state.visible.size) return;
     state.ready = false;
+    state.laying = true;
     document.body.removeAttribute("data-ready");
     network.setOptions({ physics: { enabled: true } });
-    network.stabilize(iterations);
+    network.stabilize(state.visible.size > 400 ? iterations : 250);
   }
 
   // Positions survive filtering: store them before nodes leave the view.
   function keepPositions() {
-    var positions = network.getPositions();
-    var updates = Object.keys(positions).map(function (id) {
-      return { id: id, x: positions[id].x, y: positions[id].y };
+    // (getPositions would round them to whole units)
+    var drawn = network.body.nodes;
+    var updates = nodeView.getIds().filter(function (id) { return drawn[id]; }).map(function (id) {
+      return { id: id, x: drawn[id].x, y: drawn[id].y };
     });
     nodes.update(updates);
   }
@@ -449,6 +614,9 @@
     renderProvinces();
     renderFocus();
     renderStatus();
+    renderEmpty();
+    writeHash();
+    queueRescale();
   }
 
   function setKinds(keys) {
@@ -460,10 +628,11 @@
     if (state.provinces && state.provinces.size === provinceIds.length) state.provinces = null;
     applyFilters();
   }
+  // A neighbourhood shown on its own is laid out again (it settles and stops), then fitted.
   function setFocus(id, depth) {
-    state.focus = id ? { id: id, depth: depth } : null;
+    state.focus = id && byId.has(id) ? { id: id, depth: depth || 1 } : null;
     applyFilters();
-    if (id) network.fit({ nodes: Array.from(state.visible), animation: { duration: 300 } });
+    if (state.focus) relayout();
   }
   function resetAll() {
     state.kinds = new Set(DATA.kinds.map(function (k) { return k.key; }));
@@ -481,16 +650,39 @@
     var near = new Set([id]);
     neighbours.get(id).forEach(function (other) { if (state.visible.has(other)) near.add(other); });
     nodes.update(DATA.nodes.map(function (n) { return nodeStyle(n, !near.has(n.id)); }));
+    litEdges = new Set();
     edges.update(DATA.edges.map(function (e, i) {
-      return edgeStyle(e, i, e.from === id || e.to === id ? "lit" : "dim");
+      var lit = e.from === id || e.to === id;
+      if (lit) litEdges.add(i);
+      return edgeStyle(e, i, lit ? "lit" : "dim");
     }));
     highlighted = true;
   }
   function clearHighlight() {
+    litEdges = new Set();
     if (!highlighted) return;
     nodes.update(DATA.nodes.map(function (n) { return nodeStyle(n, false); }));
     edges.update(DATA.edges.map(function (e, i) { return edgeStyle(e, i, "normal"); }));
     highlighted = false;
+  }
+  function restyleEdges() {
+    if (highlighted && state.selected) highlight(state.selected);
+    else edges.update(DATA.edges.map(function (e, i) { return edgeStyle(e, i, "normal"); }));
+  }
+  // Hovering a node names its relations, unless a selection already lights its own.
+  var hoverLit = [];
+  function hoverEdges(id) {
+    if (highlighted) return;
+    hoverLit = [];
+    DATA.edges.forEach(function (e, i) { if (e.from === id || e.to === id) hoverLit.push(i); });
+    hoverLit.forEach(function (i) { litEdges.add(i); });
+    edges.update(hoverLit.map(function (i) { return edgeStyle(DATA.edges[i], i, "hover"); }));
+  }
+  function unhoverEdges() {
+    if (highlighted || !hoverLit.length) return;
+    edges.update(hoverLit.map(function (i) { return edgeStyle(DATA.edges[i], i, "normal"); }));
+    hoverLit.forEach(function (i) { litEdges.delete(i); });
+    hoverLit = [];
   }
 
   function select(id, options) {
@@ -503,10 +695,15 @@
       applyFilters();
       note = t("revealed");
     }
+    var fresh = state.selected !== id;
     state.selected = id;
+    hoverLit = [];
     network.selectNodes([id]);
     highlight(id);
     renderDetails(id, note);
+    // A new node's details start at their top (its name), not where the last one was scrolled to.
+    if (fresh) document.getElementById("details").scrollTop = 0;
+    writeHash();
     if (!options || options.move !== false) {
       network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: { duration: 350 } });
     }
@@ -517,6 +714,7 @@
     network.unselectAll();
     clearHighlight();
     closeDetails();
+    writeHash();
   }
 
   network.on("click", function (params) {
@@ -532,7 +730,8 @@
   }
 
   function quoteBlock(ev) {
-    var block = el("div", "quote", [
+    var block = el("div", ev.role === "heading" ? "quote heading" : "quote", [
+      ev.role === "heading" ? el("span", "role", [t("headingRole")]) : null,
       ev.prefix ? el("span", "ctx", ["…" + ev.prefix]) : null,
       el("span", "exact", [ev.quote || ""]),
       ev.suffix ? el("span", "ctx", [ev.suffix + "…"]) : null,
@@ -573,10 +772,16 @@
       row(t("figures"), text);
     }
     if (!compact && info.definition) row(t("definition"), name(info.definition));
+    if (info.attribution) {
+      // How the organ is known: stated in the text, or inferred from the context (and from what).
+      var basis = name(info.attribution.basis);
+      if (info.attribution.note) basis += t("sep") + name(info.attribution.note);
+      row(t("attribution"), basis);
+    }
     root.appendChild(dl);
     var evidence = info.evidence || [];
     if (evidence.length) {
-      root.appendChild(el("div", "section", [t("evidence")]));
+      root.appendChild(el("div", "section", [lang === "en" ? t("evidenceEn") : t("evidence")]));
       (compact ? evidence.slice(0, 1) : evidence).forEach(function (ev) { root.appendChild(quoteBlock(ev)); });
       if (compact && evidence.length > 1) root.appendChild(el("div", "other", [t("more", { n: evidence.length - 1 })]));
     }
@@ -628,6 +833,7 @@
     body.appendChild(card(n, false));
     var actions = el("div", "actions", []);
     var depth = document.createElement("select");
+    depth.setAttribute("aria-label", t("depth"));
     [1, 2, 3].forEach(function (d) {
       var option = el("option", null, [t("depth") + " " + d]);
       option.value = String(d);
@@ -666,8 +872,14 @@
     tooltip.style.top = y + "px";
   }
   function hideTooltip() { tooltip.hidden = true; }
-  network.on("hoverNode", function (params) { showTooltip(card(byId.get(params.node), true), params.pointer.DOM); });
-  network.on("blurNode", hideTooltip);
+  network.on("hoverNode", function (params) {
+    showTooltip(card(byId.get(params.node), true), params.pointer.DOM);
+    hoverEdges(params.node);
+  });
+  network.on("blurNode", function () {
+    hideTooltip();
+    unhoverEdges();
+  });
   network.on("hoverEdge", function (params) {
     var e = DATA.edges[params.edge];
     if (!e) return;
@@ -679,6 +891,10 @@
     showTooltip(el("div", "card", lines), params.pointer.DOM);
   });
   network.on("blurEdge", hideTooltip);
+  container.addEventListener("mouseleave", function () {
+    hideTooltip();
+    unhoverEdges();
+  });
   network.on("dragStart", hideTooltip);
   network.on("zoom", hideTooltip);
 
@@ -713,13 +929,18 @@
     found.sort(function (a, b) {
       return a.score - b.score || name(byId.get(a.id).label).length - name(byId.get(b.id).label).length;
     });
-    return found.slice(0, 30).map(function (f) { return f.id; });
+    return found.slice(0, 12).map(function (f) { return f.id; });
   }
 
+  function closeSuggestions() {
+    suggestions.hidden = true;
+    searchInput.setAttribute("aria-expanded", "false");
+    searchInput.removeAttribute("aria-activedescendant");
+  }
   function renderSuggestions() {
     suggestions.textContent = "";
     if (!searchInput.value.trim()) {
-      suggestions.hidden = true;
+      closeSuggestions();
       return;
     }
     if (!current.length) {
@@ -734,6 +955,7 @@
         state.visible.has(id) ? null : el("span", "hidden-note", [t("hidden")]),
       ]);
       item.setAttribute("role", "option");
+      item.id = "suggestion-" + i;
       item.setAttribute("aria-selected", i === active ? "true" : "false");
       item.addEventListener("mousedown", function (event) {
         event.preventDefault();
@@ -742,9 +964,11 @@
       suggestions.appendChild(item);
     });
     suggestions.hidden = false;
+    searchInput.setAttribute("aria-expanded", "true");
+    if (active >= 0) searchInput.setAttribute("aria-activedescendant", "suggestion-" + active);
   }
   function choose(id) {
-    suggestions.hidden = true;
+    closeSuggestions();
     searchInput.value = name(byId.get(id).label);
     select(id);
   }
@@ -763,10 +987,14 @@
       if (active >= 0 && current[active]) choose(current[active]);
       event.preventDefault();
     } else if (event.key === "Escape") {
-      suggestions.hidden = true;
+      closeSuggestions();
+      searchInput.value = "";
+      current = [];
+      unselect();
+      event.preventDefault();
     }
   });
-  searchInput.addEventListener("blur", function () { suggestions.hidden = true; });
+  searchInput.addEventListener("blur", function () { closeSuggestions(); });
   document.addEventListener("keydown", function (event) {
     if (event.target === searchInput) return;
     if (event.key === "/") {
@@ -849,6 +1077,20 @@
     section.hidden = !(META.filters && META.filters.length);
   }
 
+  // An empty canvas says why it is empty and how to fill it.
+  function renderEmpty() {
+    var box = document.getElementById("empty");
+    var reason = null;
+    if (!DATA.nodes.length) reason = t("empty");
+    else if (!state.visible.size) {
+      var noKinds = state.kinds.size === 0;
+      var noProvinces = state.provinces !== null && state.provinces.size === 0;
+      reason = noKinds ? t("emptyKinds") : noProvinces ? t("emptyProvinces") : t("emptyBoth");
+    }
+    box.textContent = reason || "";
+    box.hidden = !reason;
+  }
+
   function renderNotice() {
     var notice = document.getElementById("notice");
     if (!DATA.nodes.length) {
@@ -901,18 +1143,24 @@
       button.setAttribute("aria-pressed", button.getAttribute("data-lang") === lang ? "true" : "false");
     });
     searchInput.placeholder = t("search");
+    searchInput.setAttribute("aria-label", t("search"));
+    suggestions.setAttribute("aria-label", t("search"));
+    var density = document.getElementById("label-density");
+    Array.prototype.forEach.call(density.options, function (option) { option.textContent = UI[lang].density[option.value]; });
     document.title = headingText();
     document.getElementById("heading").textContent = headingText();
     var selected = state.selected;
     nodes.update(DATA.nodes.map(function (n) { return { id: n.id, label: shortLabel(name(n.label), n.kind) }; }));
-    if (highlighted && selected) highlight(selected);
-    else edges.update(DATA.edges.map(function (e, i) { return edgeStyle(e, i, "normal"); }));
+    restyleEdges();
+    queueRescale();
     renderLegend();
     renderProvinces();
     renderFocus();
     renderApplied();
     renderNotice();
-    if (state.ready) statusLayout = t("settled");
+    renderEmpty();
+    writeHash();
+    if (state.ready && statusLayout) statusLayout = t("settled");
     renderStatus();
     if (selected && !document.getElementById("details").hidden) renderDetails(selected);
     if (!suggestions.hidden) renderSuggestions();
@@ -923,14 +1171,84 @@
 
   document.getElementById("edge-labels").addEventListener("change", function (event) {
     state.edgeLabels = event.target.checked;
-    if (highlighted && state.selected) highlight(state.selected);
-    else edges.update(DATA.edges.map(function (e, i) { return edgeStyle(e, i, "normal"); }));
+    restyleEdges();
+  });
+  document.getElementById("label-density").addEventListener("change", function (event) {
+    setDensity(event.target.value);
   });
   document.getElementById("relayout").addEventListener("click", relayout);
   document.getElementById("reset").addEventListener("click", resetAll);
 
+  // ---------------------------------------------------------------- the state in the URL's hash
+
+  // #lang=en&province=province-hunan,province-jiangsu&focus=measure-…&depth=2&select=…
+  // Node names are IRIs, shortened when they lie under the project's base.
+  function token(id) {
+    return META.idBase && id.indexOf(META.idBase) === 0 ? id.slice(META.idBase.length) : id;
+  }
+  function fromToken(text) {
+    if (byId.has(text)) return text;
+    var full = (META.idBase || "") + text;
+    return byId.has(full) ? full : null;
+  }
+  function stateHash() {
+    var params = [];
+    if (lang !== META.lang) params.push("lang=" + lang);
+    if (state.provinces !== null) {
+      params.push("province=" + Array.from(state.provinces).map(token).map(encodeURIComponent).join(","));
+    }
+    if (state.focus) {
+      params.push("focus=" + encodeURIComponent(token(state.focus.id)));
+      params.push("depth=" + state.focus.depth);
+    }
+    if (state.selected) params.push("select=" + encodeURIComponent(token(state.selected)));
+    return params.length ? "#" + params.join("&") : "";
+  }
+  var reading = false;
+  var started = false; // the address is read first, then kept in step
+  function writeHash() {
+    if (reading || !started) return;
+    var hash = stateHash();
+    if (hash === (location.hash === "#" ? "" : location.hash)) return;
+    try {
+      history.replaceState(null, "", hash || location.pathname + location.search);
+    } catch (err) {
+      // a sandboxed frame (a notebook's srcdoc) may refuse: the state then stays in the page
+    }
+    // A page embedded by kg serve tells its host, which keeps its own address in step.
+    if (META.served && window.parent !== window) window.parent.postMessage({ kgGraphState: hash }, "*");
+  }
+  function readHash(hash) {
+    var params = {};
+    (hash || "").replace(/^#/, "").split("&").forEach(function (part) {
+      var at = part.indexOf("=");
+      if (at > 0) params[part.slice(0, at)] = decodeURIComponent(part.slice(at + 1).replace(/\+/g, " "));
+    });
+    reading = true;
+    try {
+      if (params.lang === "zh" || params.lang === "en") setLanguage(params.lang);
+      var provinces = params.province === undefined ? null : params.province.split(",").map(fromToken).filter(Boolean);
+      state.provinces = provinces && provinces.length === provinceIds.length ? null : provinces && new Set(provinces);
+      var focus = params.focus ? fromToken(params.focus) : null;
+      var depth = Math.min(Math.max(parseInt(params.depth, 10) || 1, 0), 5);
+      state.focus = focus ? { id: focus, depth: depth } : null;
+      applyFilters();
+      var chosen = params.select ? fromToken(params.select) : null;
+      if (chosen) select(chosen, { move: false });
+      else if (state.selected) unselect();
+    } finally {
+      reading = false;
+    }
+    return !!state.focus;
+  }
+  window.addEventListener("hashchange", function () {
+    if (location.hash !== stateHash()) {
+      if (readHash(location.hash)) relayout();
+    }
+  });
+
   // For notebooks, tests and the curious: the live objects behind the page.
-  var api = {
+  api = {
     network: network,
     nodes: nodes,
     edges: edges,
@@ -948,10 +1266,25 @@
     search: search,
     reset: resetAll,
     relayout: relayout,
+    setDensity: setDensity,
+    labelSizes: labelSizes,
+    stateHash: stateHash,
+    readHash: readHash,
   };
-  window.kgExplorer = api;
 
   setLanguage(lang);
-  // An empty view has nothing to lay out, and vis-network then reports nothing.
-  if (!DATA.nodes.length) settled();
+  var focused = readHash(location.hash);
+  window.kgExplorer = api;
+  started = true;
+  writeHash();
+  // Drawn at once from the positions in the data; a focus given in the address is laid out anew.
+  network.fit({ animation: false });
+  rescaleLabels();
+  network.once("afterDrawing", function () {
+    timings.drawn = performance.now();
+    if (!focused) settled(true);
+    else relayout();
+  });
+  network.redraw();
+  if (!DATA.nodes.length) settled(true);
 })();
