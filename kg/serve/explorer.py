@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -222,7 +223,11 @@ def _graph_view(site: Site, key: tuple[Any, ...]) -> Any:
 
 
 def graph_page(request: Request) -> Response:
-    """The explorer around kg viz's page: filters, then the interactive graph in a frame."""
+    """The explorer around kg viz's page: one focus field above the interactive graph, which fills the window.
+
+    The explorer in the frame has the province, language and reset controls; this page only chooses what it is
+    given (``focus`` and ``depth``, plus ``province``/``category``/``class``/``lang`` from links), all in the URL.
+    """
     site: Site = request.app.state.site
     key = _graph_key(request)
     error = None
@@ -231,12 +236,10 @@ def graph_page(request: Request) -> Response:
         view = _graph_view(site, key)
     except KGError as exc:
         error = str(exc)
-    presenter = site.presenter(request)
-    from kg.serve.pages import MECHANISM_CATEGORY, PROVINCE
-
-    provinces = [presenter.term(p) for p in site.reader.instances(PROVINCE)]
-    categories = [presenter.term(c) for c in site.reader.instances(MECHANISM_CATEGORY)]
+    catalog = site.graph_catalog
+    focus_text = " ".join(_focus_name(catalog, f) for f in key[3])
     frame = site.linker(request).url("/graph/view") + ("?" + request.url.query if request.url.query else "")
+    kept = [(name, request.query_params.getlist(name)) for name in ("province", "category", "class", "lang")]
     return site.render(
         request,
         "graph.html",
@@ -246,9 +249,37 @@ def graph_page(request: Request) -> Response:
         view=view,
         frame=frame,
         key=key,
-        provinces=sorted(provinces, key=lambda t: t.iri or ""),
-        categories=sorted(categories, key=lambda t: t.iri or ""),
+        focus_text=focus_text,
+        focus_names=site.memo("graph-focus-names", lambda: _focus_names(catalog)),
+        kept=[(name, [v for v in values if v]) for name, values in kept],
     )
+
+
+#: The kinds of node the focus field offers by name (measures and quotes are reached from them).
+FOCUS_KINDS = ("province", "organ", "category", "mechanism", "document", "problem")
+
+
+def _unique_names(catalog: Any) -> dict[str, str]:
+    """Chinese name → IRI, for the names only one node has (a shared name would be ambiguous as a focus)."""
+    seen: dict[str, list[str]] = {}
+    for node in catalog.nodes.values():
+        name = node.label.get("zh")
+        if name:
+            seen.setdefault(name, []).append(node.iri)
+    return {name: iris[0] for name, iris in seen.items() if len(iris) == 1}
+
+
+def _focus_names(catalog: Any) -> list[str]:
+    unique = _unique_names(catalog)
+    return sorted(name for name, node in unique.items() if catalog.nodes[node].kind in FOCUS_KINDS)
+
+
+def _focus_name(catalog: Any, value: str) -> str:
+    """A focus given as an IRI shows as its Chinese name in the field when that name is unique."""
+    node = catalog.nodes.get(value)
+    if node is not None and _unique_names(catalog).get(node.label.get("zh", "")) == value:
+        return node.label["zh"]  # type: ignore[no-any-return]
+    return value
 
 
 def graph_view(request: Request) -> Response:
@@ -344,12 +375,16 @@ def compare_page(request: Request) -> Response:
         )
     explained = None
     cell_title = None
+    cell_graph = None
     error = None
     if row_key and column_key:
         try:
             explanation = compare.explain(data, column_key, row_key, by=None if by == "category" else by, across=across)
             cell_title = (_entity(presenter, explanation.column.iri), _entity(presenter, explanation.row.iri))
             explained = [_explained(site, presenter, e) for e in explanation.measures]
+            focus = [("focus", e.measure.iri) for e in explanation.measures if e.measure.iri]
+            if focus:
+                cell_graph = linker.url("/graph?" + urlencode([*focus, ("depth", "1"), ("lang", lang)]))
         except KGError as exc:
             error = str(exc)
     spreads = [
@@ -372,6 +407,8 @@ def compare_page(request: Request) -> Response:
         unplaced=[(_entity(presenter, u.measure), u.reason) for u in matrix.unplaced],
         explained=explained,
         cell_title=cell_title,
+        cell_graph=cell_graph,
+        highlight=(row_key if not column_key else None, column_key if not row_key else None),
         error=error,
         spreads=spreads,
         downloads=[(fmt, linker.url("/compare?" + _query({**base, "format": fmt}))) for fmt in COMPARE_DOWNLOADS],
