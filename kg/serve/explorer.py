@@ -47,6 +47,8 @@ class QueryOutcome:
     truncated: bool = False
     limit: int = 0
     seconds: float = 0.0
+    #: Per column, the one language tag every literal in it carries (shown once, in the header), else "".
+    languages: list[str] = field(default_factory=list)
 
 
 async def _page_parameters(request: Request, site: Site) -> list[tuple[str, str]]:
@@ -93,6 +95,7 @@ async def query_page(request: Request) -> Response:
     fields = []
     if selected is not None:
         fields = [ParamField(p, help, _first(params, f"param.{p}") or "") for p, help in selected.params.items()]
+    chosen = next((q for q in catalogue if q["name"] == name), None)
     outcome: QueryOutcome | None = None
     bound = text
     if run and error is None:
@@ -115,6 +118,8 @@ async def query_page(request: Request) -> Response:
         title="Query · 查询",
         queries=catalogue,
         selected=selected,
+        chosen=chosen,
+        prefixes=_prefixes(),
         name=name,
         text=text,
         bound=bound,
@@ -140,11 +145,41 @@ def _shipped(list_queries: Any) -> list[dict[str, Any]]:
                 "question": q.question,
                 "question_zh": q.question_zh,
                 "competency": q.competency,
-                "params": q.params,
+                "check": q.name.startswith("check-"),
+                # A list of pairs, not an object: the fields keep the order the query's header gives them.
+                "params": list(q.params.items()),
+                "description": description(text),
+                "compare": _compare_link(q.name),
                 "text": text,
             }
         )
     return out
+
+
+def _prefixes() -> dict[str, str]:
+    from kg.namespaces import PREFIXES
+
+    return dict(PREFIXES)
+
+
+def description(text: str) -> str:
+    """What a shipped query's comment header says beyond its question lines: the paragraphs after the first
+    empty ``#`` line, up to the query itself."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[1:].strip())
+    if "" not in lines:
+        return ""
+    body = "\n".join(lines[lines.index("") + 1 :])
+    return "\n\n".join(" ".join(part.split()) for part in body.split("\n\n") if part.strip())
+
+
+def _compare_link(name: str) -> str:
+    from kg.serve.pages import MATRIX_QUERIES
+
+    return MATRIX_QUERIES.get(name, "")
 
 
 def _bind(text: str, fields: list[ParamField]) -> str:
@@ -185,7 +220,16 @@ def _outcome(site: Site, request: Request, result: Any) -> QueryOutcome:
         [presenter.term(value, MAX_NESTING) if value is not None else None for value in row]
         for row in answer_.rows[:SHOWN_ROWS]
     ]
+    outcome.languages = [_shared_language([row[i] for row in outcome.rows]) for i in range(len(outcome.columns))]
     return outcome
+
+
+def _shared_language(cells: list[TermView | None]) -> str:
+    """The language tag of a column whose values are all literals with that one tag, else ""."""
+    tags = {cell.lang if cell.kind == "literal" else None for cell in cells if cell is not None}
+    if len(tags) != 1:
+        return ""
+    return next(iter(tags)) or ""
 
 
 # --- the graph --------------------------------------------------------------------------
