@@ -332,11 +332,21 @@ def graph_view(request: Request) -> Response:
     try:
         key = _graph_key(request)
         view = _graph_view(site, key)
-        page = site.memo(("graph-page", *key), view.to_html)
+        page = site.memo(("graph-page", *key), lambda: _served_html(view))
     except KGError as exc:
         return refusal(400, str(exc))
     # The page carries its own CSP in a meta element; the header only keeps it inside this site's frames.
     return HTMLResponse(page, headers={"Content-Security-Policy": "frame-ancestors 'self'"})
+
+
+def _served_html(view: Any) -> str:
+    """kg viz's page in its served mode when it has one (it then speaks of "this view", not "this file",
+    and posts its state to this site's /graph page)."""
+    import inspect
+
+    if "served" in inspect.signature(view.to_html).parameters:
+        return view.to_html(served=True)  # type: ignore[no-any-return]
+    return view.to_html()  # type: ignore[no-any-return]
 
 
 # --- the comparison ---------------------------------------------------------------------

@@ -1,19 +1,26 @@
-// The graph page: the explorer in the frame keeps its own state (ticked provinces, language, selection) in its
-// URL hash; mirror it into this page's URL so a link or a reload keeps the view, and hand it back on load.
+// The graph page: the explorer in the frame keeps its own state (language, ticked provinces, focus,
+// selection) in its URL hash and, served here, posts it to this page ({kgGraphState: "#…"}); mirror it
+// into this page's URL so a link or a reload keeps the view, and hand it back to the frame on load.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     var frame = document.getElementById("graph-frame");
     if (!frame) return;
-    var base = frame.getAttribute("src");
-    if (location.hash.length > 1) frame.setAttribute("src", base + location.hash);
+    if (location.hash.length > 1) frame.setAttribute("src", frame.getAttribute("src") + location.hash);
+
+    function mirror(hash) {
+      if (typeof hash !== "string" || (hash && hash.charAt(0) !== "#")) return;
+      history.replaceState(null, "", location.pathname + location.search + hash);
+    }
+    window.addEventListener("message", function (event) {
+      if (event.source !== frame.contentWindow || event.origin !== location.origin) return;
+      if (event.data && Object.prototype.hasOwnProperty.call(event.data, "kgGraphState")) mirror(event.data.kgGraphState);
+    });
     frame.addEventListener("load", function () {
-      var inner;
-      try { inner = frame.contentWindow; inner.addEventListener("hashchange", mirror); } catch (e) { return; }
-      function mirror() {
-        history.replaceState(null, "", location.pathname + location.search + inner.location.hash);
-      }
-      if (inner.location.hash) mirror();
+      try {
+        var inner = frame.contentWindow;
+        inner.addEventListener("hashchange", function () { mirror(inner.location.hash); });
+      } catch (e) { /* another origin: the message above is the only way */ }
     });
   });
 })();
