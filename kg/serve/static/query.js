@@ -95,6 +95,10 @@
     textarea.setAttribute("aria-hidden", "true");
     textarea.tabIndex = -1;
     host.classList.add("ready");
+    // The scrolling part of the editor can take the focus, so a keyboard can scroll a long query.
+    var scroller = yasqe.getScrollerElement();
+    scroller.tabIndex = 0;
+    scroller.setAttribute("aria-label", "the query (scrolls)");
     yasqe.on("change", function () { textarea.value = yasqe.getValue(); });
     window.kgEditor = yasqe; // for the tests and the console
     return {
