@@ -31,9 +31,13 @@
       box.appendChild(question);
     }
     if (query.question_zh) box.appendChild(element("p", query.question_zh, { "class": "question", lang: "zh" }));
-    (query.description || "").split("\n\n").forEach(function (paragraph) {
-      if (paragraph) box.appendChild(element("p", paragraph, { "class": "about" }));
-    });
+    var paragraphs = (query.description || "").split("\n\n").filter(Boolean);
+    if (paragraphs.length) box.appendChild(element("p", paragraphs[0], { "class": "about" }));
+    if (paragraphs.length > 1) {
+      var more = box.appendChild(element("details", "", { "class": "about" }));
+      more.appendChild(element("summary", "How the query works 查询说明"));
+      paragraphs.slice(1).forEach(function (p) { more.appendChild(element("p", p)); });
+    }
     if (query.compare) {
       var link = element("a", "See this answer as a table in Compare 在“比较”中以表格查看",
         { href: compareUrl + query.compare, id: "compare-link" });
@@ -84,7 +88,7 @@
       createShortLink: null,
       showQueryButton: false,
       resizeable: true,
-      editorHeight: "20rem",
+      editorHeight: "16rem",
       prefixCcApi: null,
       extraKeys: keys,
       requestConfig: { endpoint: form.dataset.endpoint || "" }
