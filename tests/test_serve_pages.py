@@ -113,3 +113,33 @@ def test_a_curator_supplied_reference_shows_as_such(client: httpx.Client) -> Non
         r"<summary>引用它的机制 <span class=\"alt\">mechanisms referring to it</span> \(1\)</summary>", ref
     )
     assert "dcterms:creator</a>" not in ref.split('class="properties"', 1)[1].split("</table>", 1)[0]
+
+
+def test_show_in_graph_focuses_on_what_the_graph_draws(client: httpx.Client) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    def graph_links(path: str) -> list[dict[str, list[str]]]:
+        page = html(client, path)
+        hrefs = re.findall(r'class="graph-link" href="([^"]+)" data-depth', page)
+        return [parse_qs(urlparse(h.replace("&amp;", "&")).query) for h in hrefs]
+
+    # An entity the graph draws: itself, at depth 1 and 2.
+    assert graph_links("/id/test-inferred-measure") == [
+        {"focus": ["https://w3id.org/zhengfa-kg/id/test-inferred-measure"], "depth": [d]} for d in ("1", "2")
+    ]
+    # A quote is not drawn: its links focus on the measure it is evidence of.
+    assert graph_links("/id/test-ev-sentence")[0] == {
+        "focus": ["https://w3id.org/zhengfa-kg/id/test-inferred-measure"],
+        "depth": ["1"],
+    }
+    # Several nodes in focus (a compare cell's measures) stay in the form as hidden fields.
+    two = {"focus": ["湖南省", "江苏省"], "depth": "1"}
+    page = client.get("/graph", params=two, headers={"Accept": "text/html"}).text
+    assert page.count('<input type="hidden" name="focus"') == 2 and 'value=""' in page.split('id="focus"')[1][:120]
+
+
+def test_a_province_or_category_link_to_compare_marks_its_column_or_row(client: httpx.Client) -> None:
+    column = client.get("/compare", params={"column": "https://w3id.org/zhengfa-kg/id/province-hunan"}).text
+    assert re.search(r'<th scope="col" class="highlight"><a href="/id/province-hunan"', column)
+    row = client.get("/compare", params={"row": "https://w3id.org/zhengfa-kg/id/cat-legal-supervision"}).text
+    assert re.search(r'<tr class="[^"]*highlight">\s*<th scope="row"[^>]*><a href="/id/cat-legal-supervision"', row)

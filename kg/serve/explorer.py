@@ -281,9 +281,12 @@ def graph_page(request: Request) -> Response:
     except KGError as exc:
         error = str(exc)
     catalog = site.graph_catalog
-    focus_text = " ".join(_focus_name(catalog, f) for f in key[3])
+    # One focus shows in the field by name; several (a compare cell's measures) ride along as hidden fields.
+    focus_text = _focus_name(catalog, key[3][0]) if len(key[3]) == 1 else ""
     frame = site.linker(request).url("/graph/view") + ("?" + request.url.query if request.url.query else "")
     kept = [(name, request.query_params.getlist(name)) for name in ("province", "category", "class", "lang")]
+    if len(key[3]) > 1:
+        kept.append(("focus", list(key[3])))
     return site.render(
         request,
         "graph.html",

@@ -64,7 +64,7 @@ BORROWED: dict[str, tuple[str, str]] = {
 
 #: How a relation reads from its object's page: (Chinese, English).
 INVERSE: dict[str, tuple[str, str]] = {
-    str(ZF.adoptedBy): ("报告的举措", "measures adopted"),
+    str(ZF.adoptedBy): ("报告的举措", "measures reported"),
     str(DCTERMS.creator): ("发布的文件", "documents issued"),
     str(ZF.implements): ("实施该机制的举措", "measures implementing it"),
     str(ZF.inProvince): ("本省的机关与来源", "organs and sources in this province"),

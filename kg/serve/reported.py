@@ -167,6 +167,8 @@ def _measure(presenter: Presenter, measure: ox.NamedNode) -> ReportedMeasure:
     )
 
 
-def graph_href(presenter: Presenter, node: ox.NamedNode, depth: int) -> str:
-    """The served graph focused on ``node`` with its neighbours ``depth`` steps away."""
-    return presenter.linker.url("/graph?" + urlencode({"focus": node.value, "depth": depth}))
+def graph_href(presenter: Presenter, node: ox.NamedNode | list[ox.NamedNode], depth: int) -> str:
+    """The served graph focused on ``node`` (or on several) with its neighbours ``depth`` steps away."""
+    nodes = node if isinstance(node, list) else [node]
+    query = [("focus", n.value) for n in nodes] + [("depth", str(depth))]
+    return presenter.linker.url("/graph?" + urlencode(query))

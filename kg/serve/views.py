@@ -6,6 +6,7 @@ Jinja2's autoescaping, so a label holding markup shows as text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -38,6 +39,8 @@ EXTERNAL_REFERENCE = ox.NamedNode(str(ZF.externalReference))
 CURATOR_SUPPLIED = ox.NamedNode(str(ZF.curatorSupplied))
 #: How deep blank nodes (quote selectors …) are unfolded inside a value.
 MAX_NESTING = 3
+#: The most nodes a "show in graph" link focuses on (a node the graph does not draw: what points at it).
+GRAPH_FOCUS_MAX = 20
 #: How many referring entities one group lists before it says "and N more".
 INCOMING_SHOWN = 200
 
@@ -216,11 +219,24 @@ class Presenter:
 
     # --- the entity page ----------------------------------------------------------------
 
-    def entity(self, node: ox.NamedNode, alternates: list[tuple[str, str, str]]) -> EntityPage:
+    def entity(
+        self,
+        node: ox.NamedNode,
+        alternates: list[tuple[str, str, str]],
+        in_graph: Callable[[ox.NamedNode], bool] | None = None,
+    ) -> EntityPage:
+        """The page of ``node``; ``in_graph`` says whether the graph explorer can focus on it (default: yes)."""
         from kg.serve.reported import graph_href, reported
 
         reader = self.reader
         names = list(iter_language_pairs(reader.labels(node)))
+        # The graph shows entities, not every node (an evidence quote is not drawn): focus on the node itself,
+        # else on the facts that point at it (a quote's measure).
+        focus = [node]
+        if in_graph is not None and not in_graph(node):
+            pointing = {q.subject for q in reader.store.quads_for_pattern(None, None, node)}
+            focus = sorted((s for s in pointing if isinstance(s, ox.NamedNode) and in_graph(s)), key=lambda s: s.value)
+            focus = focus[:GRAPH_FOCUS_MAX]
         definitions = [
             (lang, text)
             for lang, texts in sorted(reader.texts(node, DEFINITION_PROPERTIES).items(), key=_language_order)
@@ -238,9 +254,7 @@ class Presenter:
             incoming=self.incoming(node),
             alternates=alternates,
             is_local=self.linker.is_local(node),
-            graph_hrefs=[(depth, graph_href(self, node, depth)) for depth in (1, 2)]
-            if self.linker.is_local(node)
-            else [],
+            graph_hrefs=[(depth, graph_href(self, focus, depth)) for depth in (1, 2)] if focus else [],
             reported=reported(self, node),
             external=self.external_references(node),
         )
