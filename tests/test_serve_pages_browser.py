@@ -163,6 +163,10 @@ def test_every_entity_page_links_to_the_graph_and_the_graph_back(tab: Visit) -> 
     # A measure's page too, and its quotes stating sentence first.
     page.goto(tab.origin + "/id/measure-sichuan-lawyer-case-representation")
     assert page.locator("p.actions a.graph-link").count() == 2
+    # A measure leads to the compare cell that counts it, and the cell lists it.
+    page.locator("p.actions a.compare-link").first.click()
+    page.wait_for_selector("#cell figure.quote")
+    assert page.locator('#cell a[href="/id/measure-sichuan-lawyer-case-representation"]').count() >= 1
     tab.check()
 
 
@@ -203,6 +207,13 @@ def test_the_graph_page_has_one_set_of_controls_fills_the_window_and_keeps_its_s
                     w.location.hash = '#lang=en'; }"""
     )
     page.wait_for_function("() => location.hash === '#lang=en'")
+    # The selected node gets a link to its page beside the focus field.
+    assert page.locator("#graph-selected").is_hidden()
+    page.evaluate(
+        "() => { document.getElementById('graph-frame').contentWindow.location.hash = '#select=province-hunan'; }"
+    )
+    page.wait_for_function("() => !document.getElementById('graph-selected').hidden")
+    assert page.get_attribute("#graph-selected", "href") == "/id/province-hunan"
     page.click("#whole-graph")
     page.wait_for_url(re.compile(r".*/graph$"))
     tab.check()

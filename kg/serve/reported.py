@@ -172,3 +172,32 @@ def graph_href(presenter: Presenter, node: ox.NamedNode | list[ox.NamedNode], de
     nodes = node if isinstance(node, list) else [node]
     query = [("focus", n.value) for n in nodes] + [("depth", str(depth))]
     return presenter.linker.url("/graph?" + urlencode(query))
+
+
+@dataclass
+class CompareCell:
+    """A cell of /compare that counts a measure: its category × its organ's province."""
+
+    category: TermView
+    province: TermView
+    href: str
+
+
+def compare_cells(presenter: Presenter, measure: ox.NamedNode) -> list[CompareCell]:
+    """The compare cells a measure is counted in (none for anything but a measure)."""
+    reader = presenter.reader
+    if MEASURE not in reader.objects(measure, TYPE):
+        return []
+    categories: set[ox.NamedNode] = set()
+    for concept in _named(reader.objects(measure, IMPLEMENTS)):
+        categories |= categories_of(reader, concept)
+    provinces = {
+        p for organ in _named(reader.objects(measure, ADOPTED_BY)) for p in _named(reader.objects(organ, IN_PROVINCE))
+    }
+    cells = []
+    for category in sorted(categories, key=lambda c: c.value):
+        for province in sorted(provinces, key=lambda p: p.value):
+            query = {"by": "category", "across": "province", "row": category.value, "column": province.value}
+            href = presenter.linker.url("/compare?" + urlencode(query)) + "#cell"
+            cells.append(CompareCell(presenter.term(category), presenter.term(province), href))
+    return cells

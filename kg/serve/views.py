@@ -131,6 +131,7 @@ class EntityPage:
     graph_hrefs: list[tuple[int, str]] = field(default_factory=list)  # (depth, /graph link)
     reported: Any = None  # kg.serve.reported.Reported, for provinces, organs and concepts
     external: list[ExternalReference] = field(default_factory=list)
+    compare_cells: list[Any] = field(default_factory=list)  # kg.serve.reported.CompareCell, for a measure
 
 
 class Presenter:
@@ -226,7 +227,7 @@ class Presenter:
         in_graph: Callable[[ox.NamedNode], bool] | None = None,
     ) -> EntityPage:
         """The page of ``node``; ``in_graph`` says whether the graph explorer can focus on it (default: yes)."""
-        from kg.serve.reported import graph_href, reported
+        from kg.serve.reported import compare_cells, graph_href, reported
 
         reader = self.reader
         names = list(iter_language_pairs(reader.labels(node)))
@@ -256,6 +257,7 @@ class Presenter:
             is_local=self.linker.is_local(node),
             graph_hrefs=[(depth, graph_href(self, focus, depth)) for depth in (1, 2)] if focus else [],
             reported=reported(self, node),
+            compare_cells=compare_cells(self, node),
             external=self.external_references(node),
         )
         if page.reported is not None and page.reported.kind == "organ":

@@ -8,10 +8,26 @@
     if (!frame) return;
     if (location.hash.length > 1) frame.setAttribute("src", frame.getAttribute("src") + location.hash);
 
+    var selected = document.getElementById("graph-selected");
+
+    // The selected node (select=… in the state) gets a link to its own page beside the focus field.
+    function showSelected(hash) {
+      if (!selected) return;
+      var match = /(?:^#|&)select=([^&]*)/.exec(hash);
+      var token = match ? decodeURIComponent(match[1]) : "";
+      selected.hidden = !token;
+      if (!token) return;
+      selected.href = /^[a-z][a-z0-9+.-]*:/i.test(token)
+        ? selected.dataset.resourceBase + encodeURIComponent(token)
+        : selected.dataset.entityBase + token.split("/").map(encodeURIComponent).join("/");
+    }
+
     function mirror(hash) {
       if (typeof hash !== "string" || (hash && hash.charAt(0) !== "#")) return;
       history.replaceState(null, "", location.pathname + location.search + hash);
+      showSelected(hash);
     }
+    showSelected(location.hash);
     window.addEventListener("message", function (event) {
       if (event.source !== frame.contentWindow || event.origin !== location.origin) return;
       if (event.data && Object.prototype.hasOwnProperty.call(event.data, "kgGraphState")) mirror(event.data.kgGraphState);
