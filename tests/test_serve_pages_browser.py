@@ -241,6 +241,10 @@ def test_the_editor_is_yasgui_with_our_prefixes_and_nothing_from_the_network(tab
     assert page.locator(".yasqe .cm-keyword").all_inner_texts()[:2] == ["SELECT", "WHERE"]
     assert page.locator(".yasqe .cm-atom").all_inner_texts() == ["?x", "?x"]
     assert page.locator(".yasqe .cm-string-2").all_inner_texts() == ["zf:Province"]
+    # The predeclared prefixes count as declared in the syntax check; an unknown one is marked.
+    assert page.locator(".yasqe .parseErrorIcon").count() == 0
+    write_query(page, "SELECT ?x WHERE { ?x a nope:Province }")
+    page.wait_for_selector(".yasqe .parseErrorIcon")
     # Prefix completion offers exactly our prefixes.
     write_query(page, "PREFIX ")
     page.evaluate("() => { const e = window.kgEditor; e.focus(); e.setCursor(e.lineCount(), 0); }")

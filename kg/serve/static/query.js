@@ -81,7 +81,7 @@
       "Tab": function (cm) { cm.replaceSelection("  "); }
     };
     var yasqe = new Yasqe(host, {
-      value: textarea.value,
+      value: "",
       persistenceId: null,
       consumeShareLink: null,
       createShareableLink: null,
@@ -93,6 +93,17 @@
       extraKeys: keys,
       requestConfig: { endpoint: form.dataset.endpoint || "" }
     });
+    // The server predeclares our prefixes: the syntax check should know them too, or it marks every zf: as
+    // undeclared. Each parse of the text starts from the mode's start state; seed it with them.
+    var mode = yasqe.getMode();
+    var startState = mode.startState;
+    mode.startState = function () {
+      var state = startState.apply(mode, arguments);
+      Object.keys(prefixes).forEach(function (p) { state.prefixes[p] = prefixes[p]; });
+      return state;
+    };
+    yasqe.setValue(textarea.value);
+    yasqe.clearHistory();
     var input = yasqe.getInputField();
     input.setAttribute("aria-labelledby", "query-label");
     textarea.hidden = true;
