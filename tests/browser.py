@@ -58,3 +58,11 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical"
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def run_axe(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each (empty: none)."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(str(n) for n in v['nodes'][:3])}"
+        for v in axe_violations(page)
+    ]

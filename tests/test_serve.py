@@ -507,7 +507,10 @@ def test_kg_serve_without_a_store_says_so(tmp_path: Path) -> None:
 
 def test_home_lists_what_the_graph_holds_and_search_finds_both_languages(client: httpx.Client) -> None:
     home = client.get("/").text
-    assert "zf:Measure" in home and "zf:Evidence" in home
+    # The home page leads with tasks; the class counts live on the ontology reference.
+    assert 'id="task-compare"' in home and "zf:Evidence" not in home
+    ontology = client.get("/ontology").text
+    assert "zf:Measure" in ontology and "zf:Evidence" in ontology and 'id="counts"' in ontology
     for q in ("湖南", "hunan", "HUNAN"):
         found = client.get("/search", params={"q": q, "format": "json"}).json()["results"]
         assert f"{ZFR}province-hunan" in {hit["iri"] for hit in found}, q
@@ -533,10 +536,10 @@ def test_query_page_runs_a_shipped_query_and_binds_a_parameter(client: httpx.Cli
 def test_compare_and_graph_pages(client: httpx.Client) -> None:
     matrix = client.get("/compare")
     assert matrix.status_code == 200 and 'id="matrix"' in matrix.text
-    cell = re.search(r'<a href="(/compare\?[^"]+#cell)">(\d+)</a>', matrix.text)
+    cell = re.search(r'<a href="(/compare\?[^"]+#cell)" class="cell-link"[^>]*>(\d+)</a>', matrix.text)
     assert cell is not None
     explained = client.get(cell.group(1).replace("&amp;", "&")).text
-    assert explained.count('<figure class="quote">') >= int(cell.group(2))
+    assert explained.count('<figure class="quote') >= int(cell.group(2))
     graph = client.get("/graph")
     assert graph.status_code == 200 and 'src="/graph/view"' in graph.text
     view = client.get("/graph/view")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -46,6 +47,8 @@ class QueryOutcome:
     truncated: bool = False
     limit: int = 0
     seconds: float = 0.0
+    #: Per column, the one language tag every literal in it carries (shown once, in the header), else "".
+    languages: list[str] = field(default_factory=list)
 
 
 async def _page_parameters(request: Request, site: Site) -> list[tuple[str, str]]:
@@ -92,6 +95,7 @@ async def query_page(request: Request) -> Response:
     fields = []
     if selected is not None:
         fields = [ParamField(p, help, _first(params, f"param.{p}") or "") for p, help in selected.params.items()]
+    chosen = next((q for q in catalogue if q["name"] == name), None)
     outcome: QueryOutcome | None = None
     bound = text
     if run and error is None:
@@ -114,6 +118,8 @@ async def query_page(request: Request) -> Response:
         title="Query · 查询",
         queries=catalogue,
         selected=selected,
+        chosen=chosen,
+        prefixes=_prefixes(),
         name=name,
         text=text,
         bound=bound,
@@ -139,11 +145,41 @@ def _shipped(list_queries: Any) -> list[dict[str, Any]]:
                 "question": q.question,
                 "question_zh": q.question_zh,
                 "competency": q.competency,
-                "params": q.params,
+                "check": q.name.startswith("check-"),
+                # A list of pairs, not an object: the fields keep the order the query's header gives them.
+                "params": list(q.params.items()),
+                "description": description(text),
+                "compare": _compare_link(q.name),
                 "text": text,
             }
         )
     return out
+
+
+def _prefixes() -> dict[str, str]:
+    from kg.namespaces import PREFIXES
+
+    return dict(PREFIXES)
+
+
+def description(text: str) -> str:
+    """What a shipped query's comment header says beyond its question lines: the paragraphs after the first
+    empty ``#`` line, up to the query itself."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[1:].strip())
+    if "" not in lines:
+        return ""
+    body = "\n".join(lines[lines.index("") + 1 :])
+    return "\n\n".join(" ".join(part.split()) for part in body.split("\n\n") if part.strip())
+
+
+def _compare_link(name: str) -> str:
+    from kg.serve.pages import MATRIX_QUERIES
+
+    return MATRIX_QUERIES.get(name, "")
 
 
 def _bind(text: str, fields: list[ParamField]) -> str:
@@ -184,7 +220,16 @@ def _outcome(site: Site, request: Request, result: Any) -> QueryOutcome:
         [presenter.term(value, MAX_NESTING) if value is not None else None for value in row]
         for row in answer_.rows[:SHOWN_ROWS]
     ]
+    outcome.languages = [_shared_language([row[i] for row in outcome.rows]) for i in range(len(outcome.columns))]
     return outcome
+
+
+def _shared_language(cells: list[TermView | None]) -> str:
+    """The language tag of a column whose values are all literals with that one tag, else ""."""
+    tags = {cell.lang if cell.kind == "literal" else None for cell in cells if cell is not None}
+    if len(tags) != 1:
+        return ""
+    return next(iter(tags)) or ""
 
 
 # --- the graph --------------------------------------------------------------------------
@@ -222,7 +267,11 @@ def _graph_view(site: Site, key: tuple[Any, ...]) -> Any:
 
 
 def graph_page(request: Request) -> Response:
-    """The explorer around kg viz's page: filters, then the interactive graph in a frame."""
+    """The explorer around kg viz's page: one focus field above the interactive graph, which fills the window.
+
+    The explorer in the frame has the province, language and reset controls; this page only chooses what it is
+    given (``focus`` and ``depth``, plus ``province``/``category``/``class``/``lang`` from links), all in the URL.
+    """
     site: Site = request.app.state.site
     key = _graph_key(request)
     error = None
@@ -231,12 +280,13 @@ def graph_page(request: Request) -> Response:
         view = _graph_view(site, key)
     except KGError as exc:
         error = str(exc)
-    presenter = site.presenter(request)
-    from kg.serve.pages import MECHANISM_CATEGORY, PROVINCE
-
-    provinces = [presenter.term(p) for p in site.reader.instances(PROVINCE)]
-    categories = [presenter.term(c) for c in site.reader.instances(MECHANISM_CATEGORY)]
+    catalog = site.graph_catalog
+    # One focus shows in the field by name; several (a compare cell's measures) ride along as hidden fields.
+    focus_text = _focus_name(catalog, key[3][0]) if len(key[3]) == 1 else ""
     frame = site.linker(request).url("/graph/view") + ("?" + request.url.query if request.url.query else "")
+    kept = [(name, request.query_params.getlist(name)) for name in ("province", "category", "class", "lang")]
+    if len(key[3]) > 1:
+        kept.append(("focus", list(key[3])))
     return site.render(
         request,
         "graph.html",
@@ -246,9 +296,37 @@ def graph_page(request: Request) -> Response:
         view=view,
         frame=frame,
         key=key,
-        provinces=sorted(provinces, key=lambda t: t.iri or ""),
-        categories=sorted(categories, key=lambda t: t.iri or ""),
+        focus_text=focus_text,
+        focus_names=site.memo("graph-focus-names", lambda: _focus_names(catalog)),
+        kept=[(name, [v for v in values if v]) for name, values in kept],
     )
+
+
+#: The kinds of node the focus field offers by name (measures and quotes are reached from them).
+FOCUS_KINDS = ("province", "organ", "category", "mechanism", "document", "problem")
+
+
+def _unique_names(catalog: Any) -> dict[str, str]:
+    """Chinese name → IRI, for the names only one node has (a shared name would be ambiguous as a focus)."""
+    seen: dict[str, list[str]] = {}
+    for node in catalog.nodes.values():
+        name = node.label.get("zh")
+        if name:
+            seen.setdefault(name, []).append(node.iri)
+    return {name: iris[0] for name, iris in seen.items() if len(iris) == 1}
+
+
+def _focus_names(catalog: Any) -> list[str]:
+    unique = _unique_names(catalog)
+    return sorted(name for name, node in unique.items() if catalog.nodes[node].kind in FOCUS_KINDS)
+
+
+def _focus_name(catalog: Any, value: str) -> str:
+    """A focus given as an IRI shows as its Chinese name in the field when that name is unique."""
+    node = catalog.nodes.get(value)
+    if node is not None and _unique_names(catalog).get(node.label.get("zh", "")) == value:
+        return node.label["zh"]  # type: ignore[no-any-return]
+    return value
 
 
 def graph_view(request: Request) -> Response:
@@ -257,11 +335,21 @@ def graph_view(request: Request) -> Response:
     try:
         key = _graph_key(request)
         view = _graph_view(site, key)
-        page = site.memo(("graph-page", *key), view.to_html)
+        page = site.memo(("graph-page", *key), lambda: _served_html(view))
     except KGError as exc:
         return refusal(400, str(exc))
     # The page carries its own CSP in a meta element; the header only keeps it inside this site's frames.
     return HTMLResponse(page, headers={"Content-Security-Policy": "frame-ancestors 'self'"})
+
+
+def _served_html(view: Any) -> str:
+    """kg viz's page in its served mode when it has one (it then speaks of "this view", not "this file",
+    and posts its state to this site's /graph page)."""
+    import inspect
+
+    if "served" in inspect.signature(view.to_html).parameters:
+        return view.to_html(served=True)  # type: ignore[no-any-return]
+    return view.to_html()  # type: ignore[no-any-return]
 
 
 # --- the comparison ---------------------------------------------------------------------
@@ -344,12 +432,16 @@ def compare_page(request: Request) -> Response:
         )
     explained = None
     cell_title = None
+    cell_graph = None
     error = None
     if row_key and column_key:
         try:
             explanation = compare.explain(data, column_key, row_key, by=None if by == "category" else by, across=across)
             cell_title = (_entity(presenter, explanation.column.iri), _entity(presenter, explanation.row.iri))
             explained = [_explained(site, presenter, e) for e in explanation.measures]
+            focus = [("focus", e.measure.iri) for e in explanation.measures if e.measure.iri]
+            if focus:
+                cell_graph = linker.url("/graph?" + urlencode([*focus, ("depth", "1"), ("lang", lang)]))
         except KGError as exc:
             error = str(exc)
     spreads = [
@@ -372,6 +464,8 @@ def compare_page(request: Request) -> Response:
         unplaced=[(_entity(presenter, u.measure), u.reason) for u in matrix.unplaced],
         explained=explained,
         cell_title=cell_title,
+        cell_graph=cell_graph,
+        highlight=(row_key if not column_key else None, column_key if not row_key else None),
         error=error,
         spreads=spreads,
         downloads=[(fmt, linker.url("/compare?" + _query({**base, "format": fmt}))) for fmt in COMPARE_DOWNLOADS],

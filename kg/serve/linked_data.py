@@ -67,7 +67,7 @@ def describe(request: Request, site: Site, node: ox.NamedNode, fmt: Format) -> R
         triples = site.reader.bounded_description(node)
         body = graph_bytes(triples, fmt, PREFIXES)
         return Response(body, media_type=f"{fmt.media_type}; charset=utf-8", headers=headers)
-    page = site.presenter(request).entity(node, alternates)
+    page = site.presenter(request).entity(node, alternates, in_graph=lambda n: n.value in site.graph_catalog.nodes)
     response = site.render(request, "entity.html", page=page, title=page.names[0][1] if page.names else page.curie)
     response.headers.update(headers)
     return response

@@ -9,19 +9,26 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from kg.namespaces import PREFIXES, ZF
+from kg.namespaces import OWL, PREFIXES, RDFS, SKOS, ZF
 from kg.serve.linked_data import PAGE_FORMATS
 from kg.serve.negotiation import HTML, NotAcceptable, negotiate
 from kg.serve.ontology import build_page
 from kg.serve.protocol import refusal
 from kg.serve.reader import TYPE, curie, iri
 from kg.serve.site import Site
-from kg.serve.views import TermView
+from kg.serve.views import Presenter, TermView
 
 PROVINCE = iri(str(ZF.Province))
 MECHANISM_CATEGORY = iri(str(ZF.MechanismCategory))
 SOURCE_DOCUMENT = iri(str(ZF.SourceDocument))
 SEARCH_LIMIT = 100
+#: The shipped questions whose answer is kg compare's matrix: the home page links them to /compare too.
+MATRIX_QUERIES = {
+    "province-category-matrix": "?by=category&across=province",
+    "organtype-category-matrix": "?by=category&across=organ-type",
+}
+#: Types too general to tell a search hit apart (every mechanism is a skos:Concept, every class an owl:Class).
+UNTELLING_TYPES = {str(OWL.Class), str(SKOS.Concept), str(OWL.NamedIndividual), str(RDFS.Class)}
 #: How far around a quote the source page shows the text when asked for a span only.
 MAX_QUERY_LENGTH = 200
 
@@ -37,10 +44,7 @@ def home(request: Request) -> Response:
     site: Site = request.app.state.site
     presenter = site.presenter(request)
     reader = site.reader
-    vocabulary = site.settings.vocabulary_base
-    class_counts = site.memo("class-counts", reader.class_counts)
-    counts = [ClassCount(presenter.term(c), n, c.value.startswith(vocabulary)) for c, n in class_counts]
-    counts.sort(key=lambda c: (not c.own, -c.count, c.term.curie or ""))
+    queries = _shipped()
     provinces = sorted((presenter.term(p) for p in reader.instances(PROVINCE)), key=lambda t: t.iri or "")
     categories = sorted((presenter.term(c) for c in reader.instances(MECHANISM_CATEGORY)), key=lambda t: t.iri or "")
     documents = [presenter.term(d) for d in reader.instances(SOURCE_DOCUMENT)]
@@ -49,13 +53,24 @@ def home(request: Request) -> Response:
         "home.html",
         title="zhengfa-kg",
         triples=site.triple_count,
-        counts=counts,
         provinces=provinces,
         categories=categories,
         documents=documents,
-        queries=_shipped(),
+        competency=sorted((q for q in queries if q.competency), key=lambda q: q.competency),
+        other_queries=[q for q in queries if not q.competency and not q.is_check],
+        checks=[q for q in queries if q.is_check],
+        matrix_queries=MATRIX_QUERIES,
         endpoint=str(request.url_for("sparql")),
     )
+
+
+def class_counts(site: Site, presenter: Presenter) -> list[ClassCount]:
+    """Entities per class, the project's own classes first (for the ontology reference)."""
+    vocabulary = site.settings.vocabulary_base
+    found = site.memo("class-counts", site.reader.class_counts)
+    counts = [ClassCount(presenter.term(c), n, c.value.startswith(vocabulary)) for c, n in found]
+    counts.sort(key=lambda c: (not c.own, -c.count, c.term.curie or ""))
+    return counts
 
 
 def _shipped() -> list:  # type: ignore[type-arg]
@@ -71,7 +86,7 @@ def search(request: Request) -> Response:
     """Entities by label in either language; JSON for a script (``format=json`` or ``Accept: application/json``)."""
     site: Site = request.app.state.site
     q = request.query_params.get("q", "")[:MAX_QUERY_LENGTH]
-    hits = site.reader.search(q, limit=SEARCH_LIMIT) if q.strip() else []
+    hits = _distinct_hits(site, site.reader.search(q, limit=SEARCH_LIMIT)) if q.strip() else []
     presenter = site.presenter(request)
     wants_json = request.query_params.get("format") == "json" or (
         "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", "")
@@ -94,10 +109,22 @@ def search(request: Request) -> Response:
             }
         )
     rows = [
-        (presenter.term(h.node), h.text, h.language, [presenter.term(t) for t in site.reader.types(h.node)])
+        (presenter.term(h.node), h.text, h.language, [presenter.term(t) for t in _telling_types(site, h.node)])
         for h in hits
     ]
     return site.render(request, "search.html", title=f"{q} · search" if q else "search", q=q, rows=rows)
+
+
+def _telling_types(site: Site, node: ox.NamedNode) -> list[ox.NamedNode]:
+    types = site.reader.types(node)
+    return [t for t in types if t.value not in UNTELLING_TYPES]
+
+
+def _distinct_hits(site: Site, hits: list) -> list:  # type: ignore[type-arg]
+    """One row per name: a vocabulary term (the class zf:Court) gives way to an entity with the same name."""
+    vocabulary = site.settings.vocabulary_base
+    entity_names = {(h.text, h.language) for h in hits if not h.node.value.startswith(vocabulary)}
+    return [h for h in hits if not (h.node.value.startswith(vocabulary) and (h.text, h.language) in entity_names)]
 
 
 def ontology(request: Request) -> Response:
@@ -117,7 +144,8 @@ def ontology(request: Request) -> Response:
         ("ontology", presenter.linker.root),
         lambda: build_page(site.reader, presenter, settings.vocabulary_base, settings.ontology_iri),
     )
-    return site.render(request, "ontology.html", title="Ontology · 本体", page=page, prefixes=PREFIXES)
+    counts = class_counts(site, presenter)
+    return site.render(request, "ontology.html", title="Ontology · 本体", page=page, prefixes=PREFIXES, counts=counts)
 
 
 def _vocabulary_rdf(site: Site, fmt: object) -> Response:

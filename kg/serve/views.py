@@ -6,13 +6,16 @@ Jinja2's autoescaping, so a label holding markup shows as text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
-from kg.namespaces import RDF, RDFS, SKOS
+from kg.namespaces import DCTERMS, RDF, RDFS, SKOS, ZF
 from kg.serve.links import Linker
+from kg.serve.names import borrowed_names, inverse_names
 from kg.serve.reader import (
     DEFINITION_PROPERTIES,
     LABEL_PROPERTIES,
@@ -30,8 +33,14 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = str(RDF.langString)
 #: Shown in the page head rather than in the property table.
 HEADER_PROPERTIES = {TYPE, *LABEL_PROPERTIES, *DEFINITION_PROPERTIES}
+EVIDENCE_ROLE = ox.NamedNode(str(ZF.evidenceRole))
+CONTEXT_HEADING = ox.NamedNode(str(ZF.ContextHeading))
+EXTERNAL_REFERENCE = ox.NamedNode(str(ZF.externalReference))
+CURATOR_SUPPLIED = ox.NamedNode(str(ZF.curatorSupplied))
 #: How deep blank nodes (quote selectors …) are unfolded inside a value.
 MAX_NESTING = 3
+#: The most nodes a "show in graph" link focuses on (a node the graph does not draw: what points at it).
+GRAPH_FOCUS_MAX = 20
 #: How many referring entities one group lists before it says "and N more".
 INCOMING_SHOWN = 200
 
@@ -69,6 +78,8 @@ class QuoteView:
     end: int | None
     source: TermView | None
     context_href: str | None
+    role: TermView | None = None
+    heading: bool = False  # a section heading quoted for context, not the stating sentence
 
 
 @dataclass
@@ -88,6 +99,20 @@ class IncomingGroup:
     subjects: list[TermView]
     total: int
     more_href: str | None
+    name: str = ""  # how the relation reads from this side ("measures adopted"), when known
+    alt: str = ""
+
+
+@dataclass
+class ExternalReference:
+    """A reference a curator supplied (a policy document …): not quoted from any seed text."""
+
+    reference: TermView
+    title: str
+    creators: list[TermView]
+    identifier: str
+    issued: str
+    curator_supplied: bool
 
 
 @dataclass
@@ -103,6 +128,10 @@ class EntityPage:
     incoming: list[IncomingGroup]
     alternates: list[tuple[str, str, str]]  # (name, media type, href)
     is_local: bool
+    graph_hrefs: list[tuple[int, str]] = field(default_factory=list)  # (depth, /graph link)
+    reported: Any = None  # kg.serve.reported.Reported, for provinces, organs and concepts
+    external: list[ExternalReference] = field(default_factory=list)
+    compare_cells: list[Any] = field(default_factory=list)  # kg.serve.reported.CompareCell, for a measure
 
 
 class Presenter:
@@ -118,7 +147,7 @@ class Presenter:
 
     def term(self, node: Term, depth: int = 0) -> TermView:
         if isinstance(node, ox.NamedNode):
-            names = self.reader.labels(node)
+            names = self.reader.labels(node) or borrowed_names(node.value)
             text = names.get(self.prefer) or names.get(self.other) or names.get("") or curie(node.value)
             alt = names.get(self.other) if names.get(self.prefer) and names.get(self.other) else None
             return TermView(
@@ -158,6 +187,7 @@ class Presenter:
             local = quote.source.value[len(self.linker.settings.entity_base) :]
             query = urlencode({"start": quote.start, "end": quote.end if quote.end is not None else quote.start})
             context = self.linker.url(f"/source/{quote_path(local)}?{query}#quote")
+        role = self.reader.value(quote.evidence, EVIDENCE_ROLE)
         return QuoteView(
             evidence=self.term(quote.evidence),
             exact=quote.exact,
@@ -167,7 +197,14 @@ class Presenter:
             end=quote.end,
             source=source,
             context_href=context,
+            role=self.term(role) if isinstance(role, ox.NamedNode) else None,
+            heading=role == CONTEXT_HEADING,
         )
+
+    def quotes(self, quotes: list[Quote]) -> list[QuoteView]:
+        """Stating sentences first, then section headings quoted for context (each group in text order)."""
+        views = [self.quote(q) for q in quotes]
+        return sorted(views, key=lambda v: (v.heading, v.start if v.start is not None else 1 << 30))
 
     def figure(self, figure: Figure) -> FigureView:
         period = " / ".join(text for _lang, text in iter_language_pairs(figure.period))
@@ -178,32 +215,77 @@ class Presenter:
             comparator=self.term(figure.comparator) if figure.comparator is not None else None,
             period=period,
             indicator=self.term(figure.indicator) if figure.indicator is not None else None,
-            quotes=[self.quote(q) for q in figure.quotes],
+            quotes=self.quotes(figure.quotes),
         )
 
     # --- the entity page ----------------------------------------------------------------
 
-    def entity(self, node: ox.NamedNode, alternates: list[tuple[str, str, str]]) -> EntityPage:
+    def entity(
+        self,
+        node: ox.NamedNode,
+        alternates: list[tuple[str, str, str]],
+        in_graph: Callable[[ox.NamedNode], bool] | None = None,
+    ) -> EntityPage:
+        """The page of ``node``; ``in_graph`` says whether the graph explorer can focus on it (default: yes)."""
+        from kg.serve.reported import compare_cells, graph_href, reported
+
         reader = self.reader
         names = list(iter_language_pairs(reader.labels(node)))
+        # The graph shows entities, not every node (an evidence quote is not drawn): focus on the node itself,
+        # else on the facts that point at it (a quote's measure).
+        focus = [node]
+        if in_graph is not None and not in_graph(node):
+            pointing = {q.subject for q in reader.store.quads_for_pattern(None, None, node)}
+            focus = sorted((s for s in pointing if isinstance(s, ox.NamedNode) and in_graph(s)), key=lambda s: s.value)
+            focus = focus[:GRAPH_FOCUS_MAX]
         definitions = [
             (lang, text)
             for lang, texts in sorted(reader.texts(node, DEFINITION_PROPERTIES).items(), key=_language_order)
             for text in texts
         ]
-        return EntityPage(
+        page = EntityPage(
             iri=node.value,
             curie=curie(node.value),
             names=names,
             types=[self.term(t) for t in reader.types(node)],
             definitions=definitions,
             properties=self.properties(node),
-            quotes=[self.quote(q) for q in reader.quotes_of(node)],
+            quotes=self.quotes(reader.quotes_of(node)),
             figures=[self.figure(f) for f in reader.figures_of(node)],
             incoming=self.incoming(node),
             alternates=alternates,
             is_local=self.linker.is_local(node),
+            graph_hrefs=[(depth, graph_href(self, focus, depth)) for depth in (1, 2)] if focus else [],
+            reported=reported(self, node),
+            compare_cells=compare_cells(self, node),
+            external=self.external_references(node),
         )
+        if page.reported is not None and page.reported.kind == "organ":
+            # The measures lead the page already; no second list of them at the bottom.
+            page.incoming = [g for g in page.incoming if g.predicate.iri != str(ZF.adoptedBy)]
+        return page
+
+    def external_references(self, node: ox.NamedNode) -> list[ExternalReference]:
+        found = []
+        for ref in self.reader.objects(node, EXTERNAL_REFERENCE):
+            if not isinstance(ref, (ox.NamedNode, ox.BlankNode)):
+                continue
+            titles = self.reader.texts(ref, [ox.NamedNode(str(DCTERMS.title))])
+            title = next(iter(titles.get(self.prefer) or titles.get(self.other) or titles.get("") or []), "")
+            identifier = self.reader.value(ref, ox.NamedNode(str(DCTERMS.identifier)))
+            issued = self.reader.value(ref, ox.NamedNode(str(DCTERMS.issued)))
+            supplied = self.reader.value(ref, CURATOR_SUPPLIED)
+            found.append(
+                ExternalReference(
+                    reference=self.term(ref),
+                    title=title,
+                    creators=[self.term(c) for c in self.reader.objects(ref, ox.NamedNode(str(DCTERMS.creator)))],
+                    identifier=identifier.value if isinstance(identifier, ox.Literal) else "",
+                    issued=issued.value if isinstance(issued, ox.Literal) else "",
+                    curator_supplied=isinstance(supplied, ox.Literal) and supplied.value in ("true", "1"),
+                )
+            )
+        return sorted(found, key=lambda r: (r.issued, r.title))
 
     def incoming(self, node: ox.NamedNode) -> list[IncomingGroup]:
         grouped: dict[ox.NamedNode, list[Term]] = {}
@@ -218,7 +300,11 @@ class Presenter:
                 query = f"SELECT ?s WHERE {{ ?s <{predicate.value}> <{node.value}> }} ORDER BY ?s"
                 more = self.linker.url("/query?" + urlencode({"query": query}))
             views = [self.term(s) for s in unique[:INCOMING_SHOWN]]
-            groups.append(IncomingGroup(self.term(predicate), views, len(unique), more))
+            views.sort(key=lambda v: (v.text, v.iri or ""))
+            names = inverse_names(predicate.value)
+            group = IncomingGroup(self.term(predicate), views, len(unique), more)
+            group.name, group.alt = names.get(self.prefer, ""), names.get(self.other, "")
+            groups.append(group)
         # Instances (rdf:type) first, then by property.
         return sorted(groups, key=lambda g: "" if g.predicate.iri == TYPE.value else g.predicate.curie or "")
 
