@@ -1,13 +1,44 @@
-"""The ontology reference (docs/ontology.md), generated from the Turtle so it cannot drift."""
+"""The ontology reference (docs/ontology.md), generated from the Turtle so it cannot drift.
+
+The layout follows Widoco's conventions (metadata table, abstract, namespaces, classes, object and datatype
+properties, named individuals, per-class cross-references); what no generic tool renders is kept here: labels and
+definitions in Chinese and English side by side, the SKOS mechanism taxonomy as a tree, and the SHACL constraints
+of each class. docs/ontology-reference.md says why pyLODE's page does not replace this one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, VANN
 from rdflib.term import Node
 
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, ZF, curie
+from kg.ontodoc_shapes import general_shapes, shape_lines, shapes_by_target, targets_of
 from kg.paths import ontology_dir
 from kg.sources import load_sources
+
+#: Namespaces the Turtle uses beyond the ones predeclared for queries.
+_EXTRA_PREFIXES = {"vann": str(VANN)}
+
+#: Rows of the metadata table (Widoco's header), shown only when the ontology states them.
+_METADATA = (
+    ("Version IRI", OWL.versionIRI),
+    ("Version", OWL.versionInfo),
+    ("Created", DCTERMS.created),
+    ("Modified", DCTERMS.modified),
+    ("Issued", DCTERMS.issued),
+    ("Creators", DCTERMS.creator),
+    ("Contributors", DCTERMS.contributor),
+    ("Publisher", DCTERMS.publisher),
+    ("Licence", DCTERMS.license),
+    ("Cite as", DCTERMS.bibliographicCitation),
+    ("Preferred prefix", VANN.preferredNamespacePrefix),
+    ("Preferred namespace", VANN.preferredNamespaceUri),
+)
+
+_SOURCES = ("zhengfa.ttl", "taxonomy.ttl", "shapes.ttl")
 
 
 def _load(*names: str) -> Graph:
@@ -20,16 +51,22 @@ def _curie(node: Node | None) -> str:
     return curie(str(node)) or f"<{node}>"
 
 
+def _code(node: Node) -> str:
+    return f"`{_curie(node)}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def _text(graph: Graph, node: Node, prop: URIRef, lang: str) -> str:
-    for value in graph.objects(node, prop):
-        if isinstance(value, Literal) and value.language == lang:
-            return str(value).replace("|", "\\|").replace("\n", " ")
-    return ""
+    values = sorted(str(v) for v in graph.objects(node, prop) if isinstance(v, Literal) and v.language == lang)
+    return _cell(values[0]) if values else ""
 
 
 def _row(graph: Graph, node: URIRef, *extra: str) -> str:
     cells = [
-        f"`{_curie(node)}`",
+        _code(node),
         _text(graph, node, RDFS.label, "zh"),
         _text(graph, node, RDFS.label, "en"),
         *extra,
@@ -39,50 +76,192 @@ def _row(graph: Graph, node: URIRef, *extra: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _own(nodes: set[Node]) -> list[URIRef]:
-    return sorted((n for n in nodes if isinstance(n, URIRef) and str(n).startswith(str(ZF))), key=str)
+def _own(nodes: Iterable[Node]) -> list[URIRef]:
+    return sorted({n for n in nodes if isinstance(n, URIRef) and str(n).startswith(str(ZF))}, key=str)
 
 
-def _join(graph: Graph, node: URIRef, prop: URIRef) -> str:
-    return ", ".join(f"`{_curie(v)}`" for v in sorted(graph.objects(node, prop), key=str))
+def _join(nodes: Iterable[Node]) -> str:
+    return ", ".join(_code(v) for v in sorted(set(nodes), key=str))
+
+
+def _value(node: Node) -> str:
+    return f"<{node}>" if isinstance(node, URIRef) else _cell(str(node))
+
+
+def _metadata(graph: Graph, header: URIRef) -> list[str]:
+    lines = ["| | |", "|---|---|", f"| IRI | <{header}> |"]
+    for title, prop in _METADATA:
+        values = sorted(graph.objects(header, prop), key=str)
+        if values:
+            lines.append(f"| {title} | {', '.join(_value(v) for v in values)} |")
+    lines.append("| Sources | " + ", ".join(f"`ontology/{name}`" for name in _SOURCES) + " |")
+    return lines
+
+
+def _namespaces(*graphs: Graph) -> list[str]:
+    """Widoco's namespace table, limited to the namespaces the Turtle actually uses."""
+    used = {str(term) for graph in graphs for triple in graph for term in triple if isinstance(term, URIRef)}
+    known = {**PREFIXES, **_EXTRA_PREFIXES}
+    rows = [
+        f"| `{prefix}:` | <{iri}> |"
+        for prefix, iri in sorted(known.items())
+        if any(term.startswith(iri) and len(term) > len(iri) for term in used)
+    ]
+    return ["| prefix | namespace |", "|---|---|", *rows]
+
+
+def _characteristics(graph: Graph, prop: URIRef) -> str:
+    notes = ["functional"] if (prop, RDF.type, OWL.FunctionalProperty) in graph else []
+    inverse = set(graph.objects(prop, OWL.inverseOf)) | set(graph.subjects(OWL.inverseOf, prop))
+    if inverse:
+        notes.append("inverse of " + _join(inverse))
+    return "; ".join(notes)
+
+
+def _property_tables(graph: Graph) -> list[str]:
+    lines: list[str] = []
+    for title, kind in (("Object properties", OWL.ObjectProperty), ("Datatype properties", OWL.DatatypeProperty)):
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| property | 中文 | English | domain → range | characteristics | definition | 定义 |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for prop in _own(graph.subjects(RDF.type, kind)):
+            domain, range_ = _join(graph.objects(prop, RDFS.domain)), _join(graph.objects(prop, RDFS.range))
+            lines.append(_row(graph, prop, f"{domain or '—'} → {range_ or '—'}", _characteristics(graph, prop)))
+    return lines
+
+
+def _individuals(graph: Graph, classes: list[URIRef]) -> list[tuple[URIRef, URIRef]]:
+    """The project's own named individuals (zf:Percent, zf:AtLeast ...) with their class, by class then IRI."""
+    return [
+        (node, cls)
+        for cls in classes
+        for node in _own(graph.subjects(RDF.type, cls))
+        if (node, RDF.type, OWL.Class) not in graph
+    ]
+
+
+def _class_details(graph: Graph, shapes: Graph, classes: list[URIRef]) -> list[str]:
+    """Per class, Widoco's cross-references ("is used by") and the SHACL shapes that target it."""
+    targets = shapes_by_target(shapes)
+    general = general_shapes(shapes)
+    members: dict[URIRef, list[URIRef]] = {}
+    for node, cls in _individuals(graph, classes):
+        members.setdefault(cls, []).append(node)
+    lines = ["", "## Class details", ""]
+    lines.append("Cross-references per class and the constraints `kg validate` checks on its instances.")
+    for cls in classes:
+        label = " · ".join(t for t in (_text(graph, cls, RDFS.label, "zh"), _text(graph, cls, RDFS.label, "en")) if t)
+        lines += ["", f"### {_curie(cls)} — {label}", ""]
+        facts = (
+            ("Subclass of", graph.objects(cls, RDFS.subClassOf)),
+            ("Subclasses", graph.subjects(RDFS.subClassOf, cls)),
+            ("Named individuals", members.get(cls, [])),
+            ("Domain of", graph.subjects(RDFS.domain, cls)),
+            ("Range of", graph.subjects(RDFS.range, cls)),
+        )
+        for title, nodes in facts:
+            joined = _join(nodes)
+            if joined:
+                lines.append(f"- {title}: {joined}")
+        if also := [s for s in targets.get(cls, []) if s in general]:
+            lines.append(f"- Also checked by: {_join(also)} (see General constraints)")
+        for shape in targets.get(cls, []):
+            if shape not in general:
+                lines += shape_lines(shapes, shape)
+    others = [t for t in sorted(targets, key=str) if t not in set(classes) and set(targets[t]) - set(general)]
+    if others:
+        lines += ["", "## Constraints on reused classes"]
+        for target in others:
+            lines += ["", f"### {_curie(target)}"]
+            for shape in targets[target]:
+                if shape not in general:
+                    lines += shape_lines(shapes, shape)
+    if general:
+        lines += ["", "## General constraints"]
+        for shape in general:
+            lines += ["", f"### {_curie(shape)}", "", f"Applies to: {_join(targets_of(shapes, shape))}"]
+            lines += shape_lines(shapes, shape)
+    return lines
+
+
+def _concept_line(taxonomy: Graph, concept: URIRef, depth: int) -> str:
+    notation = taxonomy.value(concept, SKOS.notation)
+    alt = sorted(str(a) for a in taxonomy.objects(concept, SKOS.altLabel))
+    parts = [
+        f"**{notation}** " if notation is not None else "",
+        _code(concept),
+        f" {_text(taxonomy, concept, SKOS.prefLabel, 'zh')} · {_text(taxonomy, concept, SKOS.prefLabel, 'en')}",
+        f" (also: {'、'.join(_cell(a) for a in alt)})" if alt else "",
+    ]
+    return "  " * depth + "- " + "".join(parts)
+
+
+def _taxonomy_tree(taxonomy: Graph) -> list[str]:
+    """The mechanism taxonomy as a nested list: categories (by notation), then their narrower concepts."""
+    concepts = {c for c in taxonomy.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)}
+    children: dict[URIRef | None, list[URIRef]] = {}
+    for concept in concepts:
+        broader = taxonomy.value(concept, SKOS.broader)
+        parent = broader if isinstance(broader, URIRef) and broader in concepts else None
+        children.setdefault(parent, []).append(concept)
+
+    def order(concept: URIRef) -> tuple[str, str]:
+        return (str(taxonomy.value(concept, SKOS.notation) or "~"), str(concept))
+
+    lines: list[str] = []
+    seen: set[URIRef] = set()
+
+    def walk(parent: URIRef | None, depth: int) -> None:
+        for concept in sorted(children.get(parent, []), key=order):
+            if concept in seen:  # a skos:broader cycle would otherwise recurse forever
+                continue
+            seen.add(concept)
+            lines.append(_concept_line(taxonomy, concept, depth))
+            walk(concept, depth + 1)
+
+    walk(None, 0)
+    return lines
 
 
 def ontology_markdown() -> str:
-    graph = _load("zhengfa.ttl")
-    taxonomy = _load("taxonomy.ttl")
-    header = next(graph.subjects(RDF.type, OWL.Ontology))
+    graph, taxonomy, shapes = (_load(name) for name in _SOURCES)
+    header = next(s for s in graph.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef))
+    classes = _own(graph.subjects(RDF.type, OWL.Class))
     lines = [
         "# Ontology reference",
         "",
-        "<!-- Generated by `kg docs` from ontology/zhengfa.ttl and ontology/taxonomy.ttl; do not edit by hand. -->",
+        "<!-- Generated by `kg docs` from ontology/zhengfa.ttl, taxonomy.ttl and shapes.ttl; do not edit by hand. -->",
         "",
-        f"**{_text(graph, header, RDFS.label, 'en')}** ({_text(graph, header, RDFS.label, 'zh')}), "
-        f"version {graph.value(header, OWL.versionInfo)}, `{header}`, license <{graph.value(header, URIRef('http://purl.org/dc/terms/license'))}>.",
+        f"**{_text(graph, header, RDFS.label, 'en')}** ({_text(graph, header, RDFS.label, 'zh')})",
+        "",
+        "Why this page is generated by the project rather than by pyLODE or Widoco: "
+        "[ontology-reference.md](ontology-reference.md).",
+        "",
+        "## Metadata",
+        "",
+        *_metadata(graph, header),
+        "",
+        "## Abstract",
         "",
         _text(graph, header, SKOS.definition, "en"),
         "",
-        "Prefixes: " + ", ".join(f"`{p}:` <{iri}>" for p, iri in PREFIXES.items()) + ".",
+        _text(graph, header, SKOS.definition, "zh"),
+        "",
+        "## Namespaces",
+        "",
+        *_namespaces(graph, taxonomy, shapes),
         "",
         "## Classes",
         "",
         "| class | 中文 | English | subclass of | definition | 定义 |",
         "|---|---|---|---|---|---|",
     ]
-    lines += [_row(graph, c, _join(graph, c, RDFS.subClassOf)) for c in _own(set(graph.subjects(RDF.type, OWL.Class)))]
-    for title, kind in (("Object properties", OWL.ObjectProperty), ("Datatype properties", OWL.DatatypeProperty)):
-        lines += [
-            "",
-            f"## {title}",
-            "",
-            "| property | 中文 | English | domain → range | definition | 定义 |",
-            "|---|---|---|---|---|---|",
-        ]
-        for prop in _own(set(graph.subjects(RDF.type, kind))):
-            domain, range_ = _join(graph, prop, RDFS.domain), _join(graph, prop, RDFS.range)
-            lines.append(_row(graph, prop, f"{domain or '—'} → {range_ or '—'}"))
-    individuals = [
-        (n, cls) for cls in (ZF.Unit, ZF.Comparator, ZF.PartKind) for n in _own(set(graph.subjects(RDF.type, cls)))
-    ]
+    lines += [_row(graph, c, _join(graph.objects(c, RDFS.subClassOf))) for c in classes]
+    lines += _property_tables(graph)
     lines += [
         "",
         "## Named individuals",
@@ -90,16 +269,15 @@ def ontology_markdown() -> str:
         "| individual | 中文 | English | type | definition | 定义 |",
         "|---|---|---|---|---|---|",
     ]
-    lines += [_row(graph, n, f"`{_curie(cls)}`") for n, cls in individuals]
-    lines += ["", "## Mechanism taxonomy", "", "| concept | 中文 | English | broader |", "|---|---|---|---|"]
-    concepts = sorted(
-        (c for c in taxonomy.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)),
-        key=lambda c: (_curie(taxonomy.value(c, SKOS.broader)) if taxonomy.value(c, SKOS.broader) else "", str(c)),
-    )
-    for concept in concepts:
-        broader = taxonomy.value(concept, SKOS.broader)
-        lines.append(
-            f"| `{_curie(concept)}` | {_text(taxonomy, concept, SKOS.prefLabel, 'zh')} | "
-            f"{_text(taxonomy, concept, SKOS.prefLabel, 'en')} | {f'`{_curie(broader)}`' if broader else 'top'} |"
-        )
+    lines += [_row(graph, node, _code(cls)) for node, cls in _individuals(graph, classes)]
+    lines += _class_details(graph, shapes, classes)
+    scheme = taxonomy.value(predicate=RDF.type, object=SKOS.ConceptScheme)
+    lines += ["", "## Mechanism taxonomy", ""]
+    if scheme is not None:
+        lines += [
+            f"{_code(scheme)} {_text(taxonomy, scheme, SKOS.prefLabel, 'zh')} · "
+            f"{_text(taxonomy, scheme, SKOS.prefLabel, 'en')}: categories (numbered) and the mechanisms under them.",
+            "",
+        ]
+    lines += _taxonomy_tree(taxonomy)
     return "\n".join(lines) + "\n"
