@@ -9,6 +9,7 @@ of each class. docs/ontology-reference.md says why pyLODE's page does not replac
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VANN
@@ -41,8 +42,8 @@ _METADATA = (
 _SOURCES = ("zhengfa.ttl", "taxonomy.ttl", "shapes.ttl")
 
 
-def _load(*names: str) -> Graph:
-    return load_sources([ontology_dir() / name for name in names]).graph
+def _load(directory: Path, name: str) -> Graph:
+    return load_sources([directory / name]).graph
 
 
 def _curie(node: Node | None) -> str:
@@ -224,11 +225,16 @@ def _taxonomy_tree(taxonomy: Graph) -> list[str]:
             walk(concept, depth + 1)
 
     walk(None, 0)
+    # Concepts caught in a skos:broader cycle have no root above them: list them at the top, never drop them.
+    while unplaced := sorted(concepts - seen, key=order):
+        children.setdefault(None, []).append(unplaced[0])
+        walk(None, 0)
     return lines
 
 
-def ontology_markdown() -> str:
-    graph, taxonomy, shapes = (_load(name) for name in _SOURCES)
+def ontology_markdown(directory: Path | None = None) -> str:
+    """The reference for the ontology, taxonomy and shapes in ``directory`` (default: the project's ontology/)."""
+    graph, taxonomy, shapes = (_load(directory or ontology_dir(), name) for name in _SOURCES)
     header = next(s for s in graph.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef))
     classes = _own(graph.subjects(RDF.type, OWL.Class))
     lines = [
