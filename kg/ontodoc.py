@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, VANN
 from rdflib.term import Node
 
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, ZF, curie
-from kg.ontodoc_shapes import general_shapes, shape_lines, shapes_by_target, targets_of
+from kg.ontodoc_shapes import general_shapes, other_targets, shape_lines, shapes_by_target, targets_of
 from kg.paths import ontology_dir
 from kg.sources import load_sources
 
@@ -174,13 +174,16 @@ def _class_details(graph: Graph, shapes: Graph, classes: list[URIRef]) -> list[s
             if shape not in general:
                 lines += shape_lines(shapes, shape)
     others = [t for t in sorted(targets, key=str) if t not in set(classes) and set(targets[t]) - set(general)]
-    if others:
-        lines += ["", "## Constraints on reused classes"]
+    by_property = other_targets(shapes)
+    if others or by_property:
+        lines += ["", "## Other constraints", "", "Shapes on reused classes and on the nodes a property links."]
         for target in others:
             lines += ["", f"### {_curie(target)}"]
             for shape in targets[target]:
                 if shape not in general:
                     lines += shape_lines(shapes, shape)
+        for heading, shape in by_property:
+            lines += ["", f"### {heading}", *shape_lines(shapes, shape)]
     if general:
         lines += ["", "## General constraints"]
         for shape in general:
@@ -201,23 +204,25 @@ def _concept_line(taxonomy: Graph, concept: URIRef, depth: int) -> str:
     return "  " * depth + "- " + "".join(parts)
 
 
-def _taxonomy_tree(taxonomy: Graph) -> list[str]:
-    """The mechanism taxonomy as a nested list: categories (by notation), then their narrower concepts."""
-    concepts = {c for c in taxonomy.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)}
+def _concept_order(taxonomy: Graph, concept: URIRef) -> tuple[int, int, str, str]:
+    """Notations in numeric order when they are numbers ("2" before "10"), then IRIs; unnumbered last."""
+    notation = str(taxonomy.value(concept, SKOS.notation) or "")
+    rank = (0, int(notation)) if notation.isdigit() else (1, 0) if notation else (2, 0)
+    return (*rank, notation, str(concept))
+
+
+def _concept_tree(taxonomy: Graph, concepts: set[URIRef]) -> list[str]:
+    """Concepts as a nested list: roots (by notation), each followed by its narrower concepts, indented."""
     children: dict[URIRef | None, list[URIRef]] = {}
     for concept in concepts:
         broader = taxonomy.value(concept, SKOS.broader)
         parent = broader if isinstance(broader, URIRef) and broader in concepts else None
         children.setdefault(parent, []).append(concept)
-
-    def order(concept: URIRef) -> tuple[str, str]:
-        return (str(taxonomy.value(concept, SKOS.notation) or "~"), str(concept))
-
     lines: list[str] = []
     seen: set[URIRef] = set()
 
     def walk(parent: URIRef | None, depth: int) -> None:
-        for concept in sorted(children.get(parent, []), key=order):
+        for concept in sorted(children.get(parent, []), key=lambda c: _concept_order(taxonomy, c)):
             if concept in seen:  # a skos:broader cycle would otherwise recurse forever
                 continue
             seen.add(concept)
@@ -226,9 +231,35 @@ def _taxonomy_tree(taxonomy: Graph) -> list[str]:
 
     walk(None, 0)
     # Concepts caught in a skos:broader cycle have no root above them: list them at the top, never drop them.
-    while unplaced := sorted(concepts - seen, key=order):
+    while unplaced := sorted(concepts - seen, key=lambda c: _concept_order(taxonomy, c)):
         children.setdefault(None, []).append(unplaced[0])
         walk(None, 0)
+    return lines
+
+
+def _concept_schemes(taxonomy: Graph) -> list[str]:
+    """Each SKOS concept scheme of taxonomy.ttl as a tree; concepts of no scheme come last."""
+    concepts = {c for c in taxonomy.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)}
+    schemes = sorted({s for s in taxonomy.subjects(RDF.type, SKOS.ConceptScheme) if isinstance(s, URIRef)}, key=str)
+    lines = [
+        "",
+        "## Concept schemes",
+        "",
+        "From `ontology/taxonomy.ttl`: top concepts first (with their notation), each narrower concept indented "
+        "under its broader one, alternative labels in brackets.",
+    ]
+    placed: set[URIRef] = set()
+    for scheme in schemes:
+        members = {c for c in concepts if (c, SKOS.inScheme, scheme) in taxonomy}
+        placed |= members
+        label = " · ".join(t for t in (_text(taxonomy, scheme, SKOS.prefLabel, lang) for lang in ("zh", "en")) if t)
+        lines += ["", f"### {_curie(scheme)} — {label}", ""]
+        if definition := _text(taxonomy, scheme, SKOS.definition, "en"):
+            lines += [definition, ""]
+        lines += _concept_tree(taxonomy, members)
+    if rest := concepts - placed:
+        lines += ["", "### Concepts in no scheme", ""]
+        lines += _concept_tree(taxonomy, rest)
     return lines
 
 
@@ -277,13 +308,5 @@ def ontology_markdown(directory: Path | None = None) -> str:
     ]
     lines += [_row(graph, node, _code(cls)) for node, cls in _individuals(graph, classes)]
     lines += _class_details(graph, shapes, classes)
-    scheme = taxonomy.value(predicate=RDF.type, object=SKOS.ConceptScheme)
-    lines += ["", "## Mechanism taxonomy", ""]
-    if scheme is not None:
-        lines += [
-            f"{_code(scheme)} {_text(taxonomy, scheme, SKOS.prefLabel, 'zh')} · "
-            f"{_text(taxonomy, scheme, SKOS.prefLabel, 'en')}: categories (numbered) and the mechanisms under them.",
-            "",
-        ]
-    lines += _taxonomy_tree(taxonomy)
+    lines += _concept_schemes(taxonomy)
     return "\n".join(lines) + "\n"

@@ -42,6 +42,17 @@ def general_shapes(shapes: Graph) -> list[URIRef]:
     return sorted((s for s in named if len(targets_of(shapes, s)) >= GENERAL_SHAPE_TARGETS), key=str)
 
 
+def other_targets(shapes: Graph) -> list[tuple[str, URIRef]]:
+    """Named shapes aimed at the subjects or objects of a property rather than at a class, as (heading, shape)."""
+    found = [
+        (f"{kind} {curie(str(prop)) or prop}", shape)
+        for target, kind in ((SH.targetSubjectsOf, "Subjects of"), (SH.targetObjectsOf, "Objects of"))
+        for shape, prop in shapes.subject_objects(target)
+        if isinstance(shape, URIRef) and isinstance(prop, URIRef)
+    ]
+    return sorted(found, key=lambda pair: (pair[0], str(pair[1])))
+
+
 def shapes_by_target(shapes: Graph) -> dict[URIRef, list[URIRef]]:
     """Each sh:targetClass with the named node shapes that target it, sorted by IRI."""
     targets: dict[URIRef, list[URIRef]] = {}
@@ -77,6 +88,10 @@ def constraints(shapes: Graph, node: Node) -> str:
         parts.append(f"an {str(kind).rsplit('#', 1)[-1]}")
     if (has := value(node, SH.hasValue)) is not None:
         parts.append(f"= {_code(has)}")
+    if (allowed := value(node, SH["in"])) is not None:
+        parts.append("one of " + ", ".join(_code(v) for v in _items(shapes, allowed)))
+    if (other_shape := value(node, SH.node)) is not None:
+        parts.append(f"conforms to {_code(other_shape)}")
     if (qualified := value(node, SH.qualifiedValueShape)) is not None:
         parts.append(f"at least {value(node, SH.qualifiedMinCount)} of: {describe(shapes, qualified)}")
     if (languages := value(node, SH.languageIn)) is not None:
@@ -85,13 +100,23 @@ def constraints(shapes: Graph, node: Node) -> str:
         parts.append("one per language")
     if (pattern := value(node, SH.pattern)) is not None:
         parts.append(f"matching `{pattern}`")
-    for prop, symbol in ((SH.minInclusive, "≥"), (SH.maxInclusive, "≤"), (SH.minLength, "length ≥")):
+    bounds = (
+        (SH.minInclusive, "≥"),
+        (SH.maxInclusive, "≤"),
+        (SH.minExclusive, ">"),
+        (SH.maxExclusive, "<"),
+        (SH.minLength, "length ≥"),
+        (SH.maxLength, "length ≤"),
+    )
+    for prop, symbol in bounds:
         if (bound := value(node, prop)) is not None:
             parts.append(f"{symbol} {bound}")
-    if (other := value(node, SH.lessThan)) is not None:
-        parts.append(f"< {_code(other)}")
-    if (alternatives := value(node, SH["or"])) is not None:
-        parts.append("(" + " or ".join(describe(shapes, a) for a in _items(shapes, alternatives)) + ")")
+    for prop, relation in ((SH.lessThan, "<"), (SH.equals, "equals"), (SH.disjoint, "disjoint from")):
+        if (other := value(node, prop)) is not None:
+            parts.append(f"{relation} {_code(other)}")
+    for prop, word in ((SH["or"], " or "), (SH["and"], " and "), (SH.xone, " or else ")):
+        if (members := value(node, prop)) is not None:
+            parts.append("(" + word.join(describe(shapes, m) for m in _items(shapes, members)) + ")")
     if (negated := value(node, SH["not"])) is not None:
         parts.append(f"not ({describe(shapes, negated)})")
     count = _count(shapes, node)

@@ -47,24 +47,32 @@ zf:note a owl:DatatypeProperty ; rdfs:range xsd:string ; rdfs:label "注"@zh , "
 """
 
 TAXONOMY = """
-zfr:scheme a skos:ConceptScheme ; skos:prefLabel "分类"@zh , "Scheme"@en .
-zfr:cat-b a skos:Concept ; skos:notation "02" ; skos:prefLabel "乙类"@zh , "Category B"@en .
-zfr:cat-a a skos:Concept ; skos:notation "01" ; skos:prefLabel "甲类"@zh , "Category A"@en .
-zfr:mech-x a skos:Concept ; skos:broader zfr:cat-a ; skos:prefLabel "机制X"@zh , "Mechanism X"@en ;
-    skos:altLabel "别名一"@zh , "别名二"@zh .
-zfr:mech-y a skos:Concept ; skos:broader zfr:mech-x ; skos:prefLabel "机制Y"@zh , "Mechanism Y"@en .
-zfr:mech-lost a skos:Concept ; skos:broader zfr:not-in-taxonomy ; skos:prefLabel "孤立"@zh , "Orphan"@en .
-zfr:loop-1 a skos:Concept ; skos:broader zfr:loop-2 ; skos:prefLabel "环一"@zh , "Loop 1"@en .
-zfr:loop-2 a skos:Concept ; skos:broader zfr:loop-1 ; skos:prefLabel "环二"@zh , "Loop 2"@en .
+zfr:scheme a skos:ConceptScheme ; skos:prefLabel "分类"@zh , "Scheme"@en ; skos:definition "Kinds of things."@en .
+zfr:facet a skos:ConceptScheme ; skos:prefLabel "分面"@zh , "Facet"@en .
+zfr:cat-b a skos:Concept ; skos:inScheme zfr:scheme ; skos:notation "10" ; skos:prefLabel "乙类"@zh , "Category B"@en .
+zfr:cat-a a skos:Concept ; skos:inScheme zfr:scheme ; skos:notation "2" ; skos:prefLabel "甲类"@zh , "Category A"@en .
+zfr:mech-x a skos:Concept ; skos:inScheme zfr:scheme ; skos:broader zfr:cat-a ;
+    skos:prefLabel "机制X"@zh , "Mechanism X"@en ; skos:altLabel "别名一"@zh , "别名二"@zh .
+zfr:mech-y a skos:Concept ; skos:inScheme zfr:scheme ; skos:broader zfr:mech-x ;
+    skos:prefLabel "机制Y"@zh , "Mechanism Y"@en .
+zfr:mech-lost a skos:Concept ; skos:inScheme zfr:scheme ; skos:broader zfr:not-in-taxonomy ;
+    skos:prefLabel "孤立"@zh , "Orphan"@en .
+zfr:rel-a a skos:Concept ; skos:inScheme zfr:facet ; skos:prefLabel "关系"@zh , "Relation"@en .
+zfr:loop-1 a skos:Concept ; skos:inScheme zfr:scheme ; skos:broader zfr:loop-2 ; skos:prefLabel "环一"@zh , "Loop 1"@en .
+zfr:loop-2 a skos:Concept ; skos:inScheme zfr:scheme ; skos:broader zfr:loop-1 ; skos:prefLabel "环二"@zh , "Loop 2"@en .
+zfr:stray a skos:Concept ; skos:prefLabel "散"@zh , "Stray"@en .
 """
 
 SHAPES = """
 zfs:MeasureShape a sh:NodeShape ; rdfs:comment "A measure has one unit." ; sh:targetClass zf:Measure ;
     sh:property [ sh:path zf:unit ; sh:minCount 1 ; sh:maxCount 1 ; sh:class zf:Unit ; sh:message "needs a unit" ] ;
     sh:property [ sh:path zf:note ; sh:maxCount 2 ; sh:pattern "^a|b$" ] ;
+    sh:property [ sh:path zf:after ; sh:in ( zf:Percent zf:Measure ) ] ;
     sh:or ( [ sh:path zf:before ; sh:minCount 1 ] [ sh:not [ sh:path zf:unit ; sh:hasValue zf:Percent ] ] ) .
 zfs:LabelShape a sh:NodeShape ; rdfs:comment "Two labels." ; sh:targetClass zf:Measure , zf:Unit , owl:Class ;
     sh:property [ sh:path rdfs:label ; sh:minCount 2 ; sh:maxCount 2 ; sh:uniqueLang true ; sh:languageIn ( "zh" "en" ) ] .
+zfs:NoDraftShape a sh:NodeShape ; rdfs:comment "No drafts." ; sh:targetSubjectsOf zf:before ;
+    sh:property [ sh:path zf:before ; sh:not [ sh:hasValue zf:Percent ] ; sh:message "not a percent" ] .
 zfs:QuoteShape a sh:NodeShape ; sh:targetClass prov:Entity ;
     sh:property [ sh:path prov:value ; sh:minCount 1 ; sh:datatype xsd:string ; sh:minLength 1 ] .
 """
@@ -136,6 +144,7 @@ def test_class_details_cross_reference_and_render_shapes(tmp_path: Path) -> None
         "Shape `zfs:MeasureShape`: A measure has one unit.",
         "| property | constraint | message |",
         "|---|---|---|",
+        "| `zf:after` | one of `zf:Percent`, `zf:Measure` |  |",
         "| `zf:note` | [0..2] matching `^a\\|b$` |  |",
         "| `zf:unit` | [1] a `zf:Unit` | needs a unit |",
         "Rule: (`zf:before` [1..*] or not (`zf:unit` = `zf:Percent`))",
@@ -151,6 +160,12 @@ def test_class_details_cross_reference_and_render_shapes(tmp_path: Path) -> None
         "|---|---|---|",
         "| `prov:value` | [1..*] `xsd:string`; length ≥ 1 |  |",
     ]
+    assert _section(text, "### Subjects of zf:before") == [
+        "Shape `zfs:NoDraftShape`: No drafts.",
+        "| property | constraint | message |",
+        "|---|---|---|",
+        "| `zf:before` | not (= `zf:Percent`) | not a percent |",
+    ]
     assert _section(text, "### zfs:LabelShape")[:2] == [
         "Applies to: `owl:Class`, `zf:Measure`, `zf:Unit`",
         "Shape `zfs:LabelShape`: Two labels.",
@@ -158,13 +173,17 @@ def test_class_details_cross_reference_and_render_shapes(tmp_path: Path) -> None
     assert "| `rdfs:label` | [2] in @zh, @en; one per language |  |" in _section(text, "### zfs:LabelShape")
 
 
-def test_taxonomy_is_a_tree_ordered_by_notation_that_drops_no_concept(tmp_path: Path) -> None:
-    assert _section(_fixture(tmp_path), "## Mechanism taxonomy") == [
-        "`zfr:scheme` 分类 · Scheme: categories (numbered) and the mechanisms under them.",
-        "- **01** `zfr:cat-a` 甲类 · Category A",
+def test_concept_schemes_are_trees_ordered_by_notation_that_drop_no_concept(tmp_path: Path) -> None:
+    text = _fixture(tmp_path)
+    assert _section(text, "### zfr:facet — 分面 · Facet") == ["- `zfr:rel-a` 关系 · Relation"]
+    assert _section(text, "### Concepts in no scheme") == ["- `zfr:stray` 散 · Stray"]
+    assert _section(text, "### zfr:scheme — 分类 · Scheme") == [
+        "Kinds of things.",
+        # notations in numeric order: 2 before 10
+        "- **2** `zfr:cat-a` 甲类 · Category A",
         "  - `zfr:mech-x` 机制X · Mechanism X (also: 别名一、别名二)",
         "    - `zfr:mech-y` 机制Y · Mechanism Y",
-        "- **02** `zfr:cat-b` 乙类 · Category B",
+        "- **10** `zfr:cat-b` 乙类 · Category B",
         # broader outside the taxonomy: shown at the top rather than lost
         "- `zfr:mech-lost` 孤立 · Orphan",
         # a broader cycle: the first concept of the cycle becomes a root, the other hangs under it
@@ -196,7 +215,7 @@ def test_project_reference_lists_every_term_once() -> None:
         rows = _section(text, section)[2:]
         assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == expected
     concepts = {c for c in taxonomy.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef)}
-    tree = [line for line in _section(text, "## Mechanism taxonomy") if line.lstrip().startswith("- ")]
+    tree = [line for line in _section(text, "## Concept schemes") if line.lstrip().startswith("- ")]
     assert sorted(re.search(r"`(zfr:[^`]+)`", line).group(1) for line in tree) == sorted(  # type: ignore[union-attr]
         curie(str(c)) for c in concepts
     )
