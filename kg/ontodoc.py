@@ -246,7 +246,7 @@ def _concept_schemes(taxonomy: Graph) -> list[str]:
         "## Concept schemes",
         "",
         "From `ontology/taxonomy.ttl`: top concepts first (with their notation), each narrower concept indented "
-        "under its broader one, alternative labels after \"also\".",
+        'under its broader one, alternative labels after "also".',
     ]
     placed: set[URIRef] = set()
     for scheme in schemes:
