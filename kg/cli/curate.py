@@ -49,7 +49,7 @@ def docs(
         bool, typer.Option("--check", help="Exit 1 if the file is out of date instead of writing it.")
     ] = False,
 ) -> None:
-    """Generate docs/ontology.md (classes, properties, labels, definitions) from the Turtle."""
+    """Generate docs/ontology.md (metadata, classes, properties, individuals, shapes, taxonomy) from the Turtle."""
     from kg.errors import EXIT_VALIDATION
     from kg.ontodoc import ontology_markdown
     from kg.serialize import write_atomic
