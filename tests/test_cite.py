@@ -138,3 +138,14 @@ def test_cli_cite_and_its_errors(store_path: Path) -> None:
     style = runner.invoke(app, ["cite", "zfr:province-hunan", "--style", "mla", "--store", str(store_path)])
     assert style.exit_code == 2
     assert "unknown citation style 'mla'" in style.output
+
+
+def test_quote_cite_cites_an_arbitrary_passage(store_path: Path) -> None:
+    # “三核三审” stands in 四川's speech (刘志诚) at code points 4783–4787 of the seed.
+    runner = CliRunner()
+    result = runner.invoke(app, ["quote", "三核三审", "--cite", "gb7714", "--store", str(store_path)])
+    assert result.exit_code == 0, result.output
+    got = result.output.splitlines()
+    assert got[1] == "“三核三审”（原文第4783–4787字（Unicode 码位），发言：四川省司法厅，刘志诚）"
+    assert got[2].startswith("[1]周斌, 董凡超. 政法领域全面深化改革推进视频会发言摘登")
+    assert got[3].endswith(f"{SOURCE}#char=4783,4787.")

@@ -177,6 +177,44 @@ def _query(name: str) -> str:
     return resources.files("kg.cite").joinpath(name).read_text(encoding="utf-8")
 
 
+def passage_record(session: Session, source_iri: str, start: int, end: int, exact: str) -> Record:
+    """A record for an arbitrary passage of a source, its IRI a text fragment (RFC 5147 ``#char=start,end``)."""
+    import pyoxigraph as ox
+
+    rows = list(session.query(_query("part.rq"), {"source": ox.NamedNode(source_iri), "start": start, "end": end}))
+    part = rows[0] if rows else {}
+    quote = Quote(
+        exact=exact,
+        start=start,
+        end=end,
+        stating=True,
+        source=source_iri,
+        part_zh=_value(part, "partZh"),
+        part_en=_value(part, "partEn"),
+        speaker=_value(part, "speaker"),
+        post=_value(part, "post"),
+    )
+    record = Record(f"{source_iri}#char={start},{end}", exact, exact, [quote], read_source(session, source_iri))
+    record.version, record.released = dataset_version(session)
+    return record
+
+
+def cite_passage(
+    session: Session,
+    source_iri: str,
+    start: int,
+    end: int,
+    exact: str,
+    style: str = "gb7714",
+    lang: str = "zh",
+    accessed: date | None = None,
+) -> str:
+    """The citation of a passage of a source text (``kg quote --cite``)."""
+    from kg.cite.render import render
+
+    return render(passage_record(session, source_iri, start, end, exact), style, lang, accessed or date.today())
+
+
 def cite(session: Session, iri: str, style: str = "gb7714", lang: str = "zh", accessed: date | None = None) -> str:
     """The citation of ``iri`` in ``style`` (gb7714, chicago, apa; bibtex or csl-json as data)."""
     from kg.cite.render import render
