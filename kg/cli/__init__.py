@@ -28,6 +28,7 @@ from kg.cli import cite as _cite  # noqa: E402,F401
 from kg.cli import compare as _compare  # noqa: E402,F401
 from kg.cli import curate as _curate  # noqa: E402,F401
 from kg.cli import extract as _extract  # noqa: E402,F401
+from kg.cli import publish as _publish  # noqa: E402,F401
 from kg.cli import push as _push  # noqa: E402,F401
 from kg.cli import query as _query  # noqa: E402,F401
 from kg.cli import serve as _serve  # noqa: E402,F401
