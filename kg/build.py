@@ -54,6 +54,20 @@ def class_counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _description(files: dict[str, str], store_path: Path | None) -> bytes:
+    """VoID and DCAT of the exports, counted on the store just written (or on an in-memory load)."""
+    import pyoxigraph as ox
+
+    from kg.dataset import write_description
+
+    if store_path is not None:
+        store = ox.Store.read_only(str(store_path))
+    else:
+        store = ox.Store()
+        store.bulk_load(files["graph.nt"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return write_description(store, {name: data.encode("utf-8") for name, data in files.items()})
+
+
 def build(
     include: Iterable[Path] = (),
     out_dir: Path | None = None,
@@ -83,6 +97,8 @@ def build(
         store_path = Path(store) if store else out / "store"
         write_store(store_path, files["graph.nt"].encode("utf-8"))
         outputs["store"] = store_path
+    write_atomic(out / "void.ttl", _description(files, outputs.get("store")))
+    outputs["void.ttl"] = out / "void.ttl"
     return BuildResult(
         triples=len(graph),
         class_counts=class_counts(graph),

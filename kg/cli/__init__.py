@@ -24,9 +24,11 @@ app = typer.Typer(
 
 # Registration by import: each module adds its commands to ``app``.
 from kg.cli import build as _build  # noqa: E402,F401
+from kg.cli import cite as _cite  # noqa: E402,F401
 from kg.cli import compare as _compare  # noqa: E402,F401
 from kg.cli import curate as _curate  # noqa: E402,F401
 from kg.cli import extract as _extract  # noqa: E402,F401
+from kg.cli import publish as _publish  # noqa: E402,F401
 from kg.cli import push as _push  # noqa: E402,F401
 from kg.cli import query as _query  # noqa: E402,F401
 from kg.cli import serve as _serve  # noqa: E402,F401

@@ -21,6 +21,12 @@ def quote(
         int | None, typer.Option("--occurrence", "-n", help="Which occurrence, when the quote is not unique.")
     ] = None,
     seed: Annotated[str | None, typer.Option("--seed", help="Seed file name (default: the only seed).")] = None,
+    cite_style: Annotated[
+        str | None,
+        typer.Option("--cite", help="Print a citation of the passage instead: gb7714, chicago, apa, bibtex, csl-json."),
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="With --cite: zh or en.")] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="With --cite: the built store.")] = None,
 ) -> None:
     """Locate a quote in a seed text and print its evidence node (Turtle) with offsets, prefix and suffix."""
     from kg.corpus import load_corpus
@@ -37,6 +43,16 @@ def quote(
         doc = docs[0]
         span = locate(doc.text, text, occurrence)
         source = "zfr:" + str(doc.iri).rsplit("/", 1)[-1]
+        if cite_style is not None:
+            from kg.cite import cite_passage
+            from kg.query import connect
+
+            language = lang or ("zh" if cite_style.startswith("gb7714") else "en")
+            session = connect(store=store)
+            typer.echo(
+                cite_passage(session, str(doc.iri), span.start, span.end, span.exact, cite_style, language), nl=False
+            )
+            return
     typer.echo(evidence_turtle(evidence_id, source, span), nl=False)
 
 
