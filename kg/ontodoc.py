@@ -6,7 +6,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, ZF, curie
-from kg.paths import ontology_dir
+from kg.project import ontology_dir
 from kg.sources import load_sources
 
 

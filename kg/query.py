@@ -29,7 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, UsageError
-from kg.paths import queries_dir
+from kg.project import queries_dir
 from kg.sparql import lexer
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
@@ -337,7 +337,7 @@ def _absolute(prefixes: Mapping[str, str]) -> dict[str, str]:
 
 
 def _require_store(store: Path | None) -> None:
-    from kg.paths import default_store_path
+    from kg.project import default_store_path
 
     path = store or default_store_path()
     if not (path / "CURRENT").is_file():
@@ -349,7 +349,7 @@ def _require_store(store: Path | None) -> None:
 def _open_store(store_path: Path | None) -> ox.Store:
     """The built store, read-only (as kg.store.open_store, without importing rdflib)."""
     from kg.errors import InputError
-    from kg.paths import default_store_path
+    from kg.project import default_store_path
 
     path = Path(store_path) if store_path else default_store_path()
     _require_store(path)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from kg.build import BuildResult, build
 from kg.cli import app
 from kg.errors import RDFSyntaxError, SeedChecksumError, ValidationFailed
-from kg.paths import seeds_dir
+from kg.project import seeds_dir
 from tests.conftest import ROOT
 
 INVALID = Path(__file__).parent / "shacl" / "invalid"

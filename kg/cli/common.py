@@ -33,6 +33,13 @@ BackendOption = Annotated[
 ]
 
 
+def data_line() -> str:
+    """The summary line naming the data folder in use (kg.project decides which)."""
+    from kg.project import current
+
+    return f"data: {current().describe()}"
+
+
 @contextmanager
 def reported() -> Iterator[None]:
     """Turn a KGError into a one-line message on stderr and its documented exit code."""

@@ -120,8 +120,11 @@ def compare(
     """
     from kg import compare as lib
     from kg.errors import UsageError
+    from kg.project import check_output
 
     with reported():
+        if output is not None:
+            check_output(output, stores=[store])
         views = [
             name for name, on in (("--explain", explain), ("--similarity", similarity), ("--shared", shared)) if on
         ]
@@ -212,12 +215,16 @@ def analyze(
     from kg import analyze as lib
     from kg.compare import LANGS, check_choice
     from kg.errors import UsageError
+    from kg.project import check_output
 
     with reported():
+        if output is not None:
+            check_output(output, stores=[store])
         check_choice("--lang", lang, LANGS)
         if fmt not in lib.FORMATS:
             raise UsageError(f"unknown --format {fmt!r}: choose one of {', '.join(lib.FORMATS)}")
         for path in export or []:
+            check_output(path, "--export", stores=[store])
             if path.suffix.lower() not in lib.EXPORT_SUFFIXES:
                 raise UsageError(f"cannot export to {path.name!r}: name the file .graphml or .gexf")
         if network not in lib.NETWORKS:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import reported
+from kg.cli.common import data_line, reported
 
 
 @app.command()
@@ -38,6 +38,7 @@ def quote(
         span = locate(doc.text, text, occurrence)
         source = "zfr:" + str(doc.iri).rsplit("/", 1)[-1]
     typer.echo(evidence_turtle(evidence_id, source, span), nl=False)
+    typer.echo(data_line(), err=True)
 
 
 @app.command()
@@ -52,6 +53,7 @@ def docs(
     """Generate docs/ontology.md (classes, properties, labels, definitions) from the Turtle."""
     from kg.errors import EXIT_VALIDATION
     from kg.ontodoc import ontology_markdown
+    from kg.project import check_output
     from kg.serialize import write_atomic
 
     with reported():
@@ -61,7 +63,9 @@ def docs(
         if current != text:
             typer.echo(f"{output} is out of date: run `kg docs -o {output}`", err=True)
             raise typer.Exit(EXIT_VALIDATION)
-        typer.echo(f"{output} is up to date")
+        typer.echo(f"{output} is up to date ({data_line()})")
         return
+    with reported():
+        check_output(output)
     write_atomic(output, text)
-    typer.echo(f"wrote {output}")
+    typer.echo(f"wrote {output} ({data_line()})")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import IncludeOption, reported
+from kg.cli.common import IncludeOption, data_line, reported
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -99,6 +99,7 @@ def extract(
         typer.echo(
             f"drafted {sum(draft.counts().values())} candidates ({counts}) from {file} {where} [{kind}]", err=True
         )
+        typer.echo(data_line(), err=True)
         if not draft.registered:
             typer.echo("note: this text is not registered; run `kg add-source` before validating the draft", err=True)
         if evaluate:
@@ -132,14 +133,15 @@ def _kinds(only: str | None) -> set[str]:
 def _check_output(output: Path, source: Path, seeds: Path | None, force: bool) -> None:
     """Never write a draft over curated data or the source; replace another file only with --force."""
     from kg.errors import UsageError
-    from kg.paths import ontology_dir, seeds_dir
+    from kg.project import check_output
 
+    check_output(output)
     target = output.resolve()
-    for protected in (ontology_dir(), seeds_dir(), *([seeds] if seeds else [])):
-        root = protected.resolve()
+    if seeds is not None:
+        root = Path(seeds).resolve()
         if target == root or root in target.parents:
             raise UsageError(
-                f"{output}: drafts are never written under {protected} (curated data); choose another path"
+                f"-o {output}: refusing to write into --seeds-dir {seeds} (curated data); choose another path"
             )
     if source.exists() and target == source.resolve():
         raise UsageError(f"{output}: that is the source text itself")
@@ -225,3 +227,4 @@ def add_source(
             validate=not no_validate,
         )
     typer.echo(result.summary())
+    typer.echo(data_line())

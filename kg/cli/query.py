@@ -83,6 +83,10 @@ def query_command(
     from kg.sparql.terms import parse_param
 
     with reported():
+        if output is not None:
+            from kg.project import check_output
+
+            check_output(output, stores=[store])
         sources = [s for s in (query is not None, file is not None, name is not None) if s]
         if len(sources) != 1:
             raise UsageError("give the query one way: as text (or - for standard input), with --file, or with --name")

@@ -67,10 +67,12 @@ def viz(
     --include the graph is loaded in memory from ontology/, seeds/ and the
     extra files; otherwise it is read from the built store (run `kg build`).
     """
+    from kg.project import check_output
     from kg.store import open_graph, open_store
     from kg.viz import DEFAULT_MAX_NODES, explore
 
     with reported():
+        check_output(output, stores=[store])
         if lang not in ("zh", "en"):
             from kg.errors import UsageError
 
