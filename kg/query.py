@@ -212,6 +212,10 @@ class Session:
     ) -> None:
         if endpoint is None and backend not in BACKENDS:
             raise UsageError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        if timeout is not None:
+            from kg.numbers import MAX_SECONDS, check_number
+
+            check_number("timeout", timeout, 0, MAX_SECONDS, zero="no limit", unit=" seconds")
         self.backend = "endpoint" if endpoint else backend
         self.store = Path(store) if store else None
         self.include = [Path(p) for p in include]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import data_line, reported
+from kg.cli.common import data_line, reported, write_output
 
 
 @app.command()
@@ -26,9 +26,12 @@ def quote(
     from kg.corpus import load_corpus
     from kg.errors import InputError
     from kg.evidence import evidence_turtle, locate
+    from kg.numbers import check_number
     from kg.sources import load_sources, source_files
 
     with reported():
+        if occurrence is not None:
+            check_number("--occurrence", occurrence, 1, 1_000_000)
         corpus = load_corpus(load_sources(source_files()).graph)
         docs = [d for d in corpus.values() if seed is None or d.path.name == seed]
         if len(docs) != 1:
@@ -54,7 +57,6 @@ def docs(
     from kg.errors import EXIT_VALIDATION
     from kg.ontodoc import ontology_markdown
     from kg.project import check_output
-    from kg.serialize import write_atomic
 
     with reported():
         text = ontology_markdown()
@@ -67,5 +69,5 @@ def docs(
         return
     with reported():
         check_output(output)
-    write_atomic(output, text)
+        write_output(output, text)
     typer.echo(f"wrote {output} ({data_line()})")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import IncludeOption, data_line, reported
+from kg.cli.common import IncludeOption, data_line, reported, write_output
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -78,6 +78,9 @@ def extract(
     from kg.errors import UsageError
 
     with reported():
+        from kg.numbers import check_number
+
+        check_number("--max-chars", max_chars, 0, 1_000_000_000, zero="no limit")
         kind = _format(fmt, output)
         kinds = _kinds(only)
         if reference_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reference_date):
@@ -91,9 +94,7 @@ def extract(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            from kg.serialize import write_atomic
-
-            write_atomic(output, text)
+            write_output(output, text)
         counts = ", ".join(f"{n} {k}" for k, n in draft.counts().items() if n)
         where = f"-> {output}" if output else "-> stdout"
         typer.echo(

@@ -56,7 +56,7 @@ def query_command(
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit).", min=0)
+        float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit; at most a day).")
     ] = 30.0,
     allow_service: Annotated[
         bool, typer.Option("--allow-service", help="Allow SERVICE calls to other endpoints (network access).")
@@ -83,6 +83,11 @@ def query_command(
     from kg.sparql.terms import parse_param
 
     with reported():
+        from kg.numbers import MAX_SECONDS, check_number
+
+        check_number("--timeout", timeout, 0, MAX_SECONDS, zero="no limit", unit=" seconds")
+        if max_width is not None:
+            check_number("--max-width", max_width, 0, 100_000, zero="no limit")
         if output is not None:
             from kg.project import check_output
 

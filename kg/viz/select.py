@@ -116,6 +116,8 @@ def focus_selection(catalog: Catalog, centres: set[str], depth: int) -> set[str]
     frontier = set(centres)
     for _ in range(depth):
         frontier = {n for node in frontier for n in catalog.neighbours.get(node, ())} - kept
+        if not frontier:  # nothing farther: a large depth must not loop on
+            break
         kept |= frontier
     return kept
 
