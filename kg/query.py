@@ -278,7 +278,21 @@ class Session:
         # Shipped queries are checked by the test suite (read-only, no SERVICE), so the
         # rdflib parse is skipped here: it is what makes a cold `kg query --name` fast.
         form = lexer.query_form(text) or "SELECT"
-        return self._execute(text, form, {**(params or {}), **more_params}, timeout, False, declared=shipped.params)
+        given = {**(params or {}), **more_params}
+        province = given.get("province", given.get("?province"))
+        if "province" in shipped.params and province is not None:
+            self._check_province(to_term(province))
+        return self._execute(text, form, given, timeout, False, declared=shipped.params)
+
+    def _check_province(self, value: Term) -> None:
+        """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
+        from kg.provinces import PROVINCES_QUERY, find_province, provinces_from_rows
+
+        if not isinstance(value, (ox.NamedNode, ox.Literal)):
+            return
+        answer = self._execute(PROVINCES_QUERY, "SELECT", {}, "session", False)
+        rows = [(r["province"], r.get("name"), r.get("short"), r.get("lang")) for r in answer.records()]
+        find_province(value.value, provinces_from_rows(rows))
 
     def df(self, query_or_name: str, params: Mapping[str, ParamValue] | None = None, **more_params: ParamValue) -> Any:
         """A DataFrame of a shipped query (by name) or of a query text."""
