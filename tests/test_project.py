@@ -157,3 +157,15 @@ def test_the_store_and_the_package_are_refused_and_links_are_followed(
         check_output(tmp_path / "link" / "new.ttl")
     check_output(tmp_path / "graph.html")  # an ordinary output passes
     check_output(Path("dist/store"), "--store", store_is_output=True)  # kg build writes the store
+
+
+def test_commands_that_read_the_data_folder_name_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _copy_data(tmp_path / "mine")
+    monkeypatch.chdir(data)
+    line = f"data: {data.resolve()} (checkout)"
+    code, out, _ = _invoke("viz", "--backend", "memory", "-o", str(tmp_path / "g.html"))
+    assert code == 0 and out.splitlines()[-1] == line
+    code, out, err = _invoke("quote", "细化12项执法流程规范", "--id", "zfr:ev-x")
+    assert code == 0 and "oa:exact" in out and err.splitlines() == [line]
+    code, out, _ = _invoke("validate")
+    assert code == 0 and out.splitlines()[-1] == line

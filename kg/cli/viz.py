@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import BackendOption, IncludeOption, StoreOption, reported, writing
+from kg.cli.common import BackendOption, IncludeOption, StoreOption, data_line, reported, writing
 
 #: Kept in step with kg.viz.DEFAULT_MAX_NODES (a test checks); not imported so `kg --help` stays fast.
 DEFAULT_MAX_NODES_TEXT = "1500"
@@ -106,3 +106,5 @@ def viz(
         with writing(output):
             view.write(output)
     typer.echo(f"wrote {output}: {view.summary()}")
+    if include or backend == "memory":  # read from the data folder, not from a built store
+        typer.echo(data_line())
