@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.evidence import CONTEXT, turtle_literal
-from kg.paths import seeds_dir
+from kg.project import seeds_dir
 from kg.serialize import write_atomic
 
 # (GB/T 2260 code, Chinese name, short name, English name, Wikidata item)

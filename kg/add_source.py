@@ -23,7 +23,7 @@ from kg.errors import InputError, UsageError, ValidationFailed
 from kg.evidence import turtle_literal
 from kg.extract.text import decode_bytes
 from kg.namespaces import RDF, RDFS, ZF, ZFR
-from kg.paths import seeds_dir
+from kg.project import current, seeds_dir
 from kg.serialize import write_atomic
 
 #: A seed is a text a person reads and quotes; anything larger is almost surely a mistake.
@@ -189,6 +189,8 @@ def add_source(
     from kg.sources import load_sources, source_files
 
     file = Path(file)
+    if seeds is None:
+        current().require_writable("register a source text into its seeds/")
     folder = Path(seeds) if seeds else seeds_dir()
     if not title.strip():
         raise UsageError("--title must not be empty")

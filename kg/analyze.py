@@ -362,6 +362,11 @@ HEAD: dict[str, dict[str, str]] = {
     },
     "community": {"zh": "社区", "en": "community"},
     "top": {"zh": "中心性最高的{kind}（前 {n} 名）", "en": "Most central {kind} (top {n})"},
+    "top_all": {"zh": "{kind}的中心性（全部 {n} 个）", "en": "Centrality of the {kind} (all {n})"},
+    "direct_categories": {
+        "zh": "（只有直接归入类别、未归入具体机制的措施使类别成为节点）",
+        "en": "(a category is a node only where a measure is filed under it directly, not under a mechanism)",
+    },
     "projection": {
         "zh": "省份—机制二部图的省份投影：共有机制数与 Jaccard",
         "en": "Province projection of the province–mechanism network: shared mechanisms and Jaccard",
@@ -463,11 +468,22 @@ def _central_kinds(analysis: Analysis) -> list[str]:
     return wanted or list(analysis.kinds())
 
 
+def _top_heading(analysis: Analysis, kind: str, top: int, lang: str) -> str:
+    """ "top 10" only when there are more than ten; otherwise say that all are listed (and, for categories, why few)."""
+    count = analysis.kinds().get(kind, 0)
+    if count > top:
+        return _h("top", lang, kind=_kind_word(kind, lang), n=top)
+    heading = _h("top_all", lang, kind=_kind_word(kind, lang), n=count)
+    if kind == "category" and "mechanism" in analysis.kinds():
+        heading += (" " if lang == "en" else "") + _h("direct_categories", lang)
+    return heading
+
+
 def report_text(analysis: Analysis, top: int = 10, lang: str = "zh") -> str:
     out = [_summary(analysis, lang), ""]
     for kind in _central_kinds(analysis):
         header, rows = _centrality_rows(analysis, kind, top, lang)
-        out += [_h("top", lang, kind=_kind_word(kind, lang), n=top), "", text_table(header, rows, numeric_from=2)]
+        out += [_top_heading(analysis, kind, top, lang), "", text_table(header, rows, numeric_from=2)]
     header, rows = _projection_rows(analysis, lang)
     out += [_h("projection", lang), "", text_table(header, rows)]
     out += _community_lines(analysis, lang, limit=12)
@@ -481,7 +497,7 @@ def report_markdown(analysis: Analysis, top: int = 10, lang: str = "zh") -> str:
     out = [f"## {_summary(analysis, lang)}", ""]
     for kind in _central_kinds(analysis):
         header, rows = _centrality_rows(analysis, kind, top, lang)
-        out += [f"### {_h('top', lang, kind=_kind_word(kind, lang), n=top)}", ""]
+        out += [f"### {_top_heading(analysis, kind, top, lang)}", ""]
         out += [markdown_table(header, cells(rows), numeric_from=2)]
     header, rows = _projection_rows(analysis, lang)
     out += [f"### {_h('projection', lang)}", "", markdown_table(header, cells(rows))]

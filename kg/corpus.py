@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 
 from kg.errors import InputError, SeedChecksumError
 from kg.namespaces import RDF, ZF
-from kg.paths import seeds_dir
+from kg.project import seeds_dir
 
 
 @dataclass(frozen=True)

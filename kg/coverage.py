@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 
 from kg.corpus import SourceText
 from kg.namespaces import DCTERMS, OA, PROV, RDF, RDFS, SKOS, ZF
-from kg.paths import ontology_dir
+from kg.project import ontology_dir
 
 NUMBER = r"\d+(?:\.\d+)?"
 #: Units and counter words that make a number a figure (longest first).

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SKOS, ZF, curie
 from kg.ontodoc_shapes import general_shapes, other_targets, shape_lines, shapes_by_target, targets_of
-from kg.paths import ontology_dir
+from kg.project import ontology_dir
 from kg.sources import load_sources
 
 #: Namespaces the Turtle uses beyond the ones predeclared for queries.

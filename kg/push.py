@@ -75,7 +75,7 @@ def store_payload(store: Path | None = None) -> Payload:
     """The default graph of the built Oxigraph store, as N-Triples (the store is opened read-only)."""
     import pyoxigraph as ox
 
-    from kg.paths import default_store_path
+    from kg.project import default_store_path
     from kg.store import open_store
 
     path = Path(store) if store else default_store_path()

@@ -29,7 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, UsageError
-from kg.paths import queries_dir
+from kg.project import queries_dir
 from kg.sparql import lexer
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
@@ -212,6 +212,10 @@ class Session:
     ) -> None:
         if endpoint is None and backend not in BACKENDS:
             raise UsageError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        if timeout is not None:
+            from kg.numbers import MAX_SECONDS, check_number
+
+            check_number("timeout", timeout, 0, MAX_SECONDS, zero="no limit", unit=" seconds")
         self.backend = "endpoint" if endpoint else backend
         self.store = Path(store) if store else None
         self.include = [Path(p) for p in include]
@@ -274,7 +278,21 @@ class Session:
         # Shipped queries are checked by the test suite (read-only, no SERVICE), so the
         # rdflib parse is skipped here: it is what makes a cold `kg query --name` fast.
         form = lexer.query_form(text) or "SELECT"
-        return self._execute(text, form, {**(params or {}), **more_params}, timeout, False, declared=shipped.params)
+        given = {**(params or {}), **more_params}
+        province = given.get("province", given.get("?province"))
+        if "province" in shipped.params and province is not None:
+            self._check_province(to_term(province))
+        return self._execute(text, form, given, timeout, False, declared=shipped.params)
+
+    def _check_province(self, value: Term) -> None:
+        """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
+        from kg.provinces import PROVINCES_QUERY, find_province, provinces_from_rows
+
+        if not isinstance(value, (ox.NamedNode, ox.Literal)):
+            return
+        answer = self._execute(PROVINCES_QUERY, "SELECT", {}, "session", False)
+        rows = [(r["province"], r.get("name"), r.get("short"), r.get("lang")) for r in answer.records()]
+        find_province(value.value, provinces_from_rows(rows))
 
     def explore(self, **filters: Any) -> Any:
         """The graph explorer's view of this graph (kg.viz.explore's filters): ``.show()`` it in a notebook."""
@@ -345,7 +363,7 @@ def _absolute(prefixes: Mapping[str, str]) -> dict[str, str]:
 
 
 def _require_store(store: Path | None) -> None:
-    from kg.paths import default_store_path
+    from kg.project import default_store_path
 
     path = store or default_store_path()
     if not (path / "CURRENT").is_file():
@@ -357,7 +375,7 @@ def _require_store(store: Path | None) -> None:
 def _open_store(store_path: Path | None) -> ox.Store:
     """The built store, read-only (as kg.store.open_store, without importing rdflib)."""
     from kg.errors import InputError
-    from kg.paths import default_store_path
+    from kg.project import default_store_path
 
     path = Path(store_path) if store_path else default_store_path()
     _require_store(path)

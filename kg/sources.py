@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError, RDFSyntaxError
 from kg.namespaces import PREFIXES
-from kg.paths import ontology_dir, seeds_dir
+from kg.project import ontology_dir, seeds_dir
 
 #: File endings the loader understands, and Oxigraph's format for each.
 FORMATS: dict[str, ox.RdfFormat] = {

@@ -17,7 +17,7 @@ from rdflib.term import Node
 from kg.corpus import load_corpus
 from kg.evidence import check_evidence
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SH, curie
-from kg.paths import ontology_dir
+from kg.project import ontology_dir
 from kg.sources import LoadedSources, load_sources, source_files
 
 

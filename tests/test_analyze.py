@@ -196,9 +196,9 @@ def test_cli_exports_and_prints_json(tmp_path: Path) -> None:
         (["--network", "people"], "unknown --network"),
         (["--format", "html"], "unknown --format"),
         (["--export", "x.png"], ".graphml or .gexf"),
-        (["--top", "0"], "--top must be"),
-        (["--resolution", "0"], "--resolution must be"),
-        (["--samples", "-5"], "--samples must be"),
+        (["--top", "0"], "--top 0: give a number from 1"),
+        (["--resolution", "0"], "--resolution 0: give a number above 0"),
+        (["--samples", "-5"], "--samples -5: give a number from 0"),
     ],
 )
 def test_cli_errors_exit_2(args: list[str], message: str) -> None:

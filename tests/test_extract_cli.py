@@ -61,8 +61,10 @@ def test_evaluate_prints_recall_and_precision() -> None:
 
 
 def test_never_writes_into_curated_folders_or_over_a_file(tmp_path: Path) -> None:
-    assert_clean_error(kg("extract", SEED_TEXT, "-o", ROOT / "ontology" / "facts" / "draft.ttl"), "never written")
-    assert_clean_error(kg("extract", SEED_TEXT, "-o", ROOT / "seeds" / "draft.ttl"), "never written")
+    assert_clean_error(
+        kg("extract", SEED_TEXT, "-o", ROOT / "ontology" / "facts" / "draft.ttl"), "refusing to write into"
+    )
+    assert_clean_error(kg("extract", SEED_TEXT, "-o", ROOT / "seeds" / "draft.ttl"), "refusing to write into")
     assert not (ROOT / "ontology" / "facts" / "draft.ttl").exists()
     existing = tmp_path / "draft.ttl"
     existing.write_text("keep me", encoding="utf-8")

@@ -76,11 +76,11 @@ def test_cli_validate_exit_codes_and_json() -> None:
     runner = CliRunner()
     ok = runner.invoke(app, ["validate", "--format", "json"])
     assert ok.exit_code == 0, ok.output
-    assert json.loads(ok.output)["conforms"] is True
+    assert json.loads(ok.stdout)["conforms"] is True
 
     bad = runner.invoke(app, ["validate", "--format", "json", "-i", str(EXAMPLES / "invalid" / "broken-quote.ttl")])
     assert bad.exit_code == 1
-    data = json.loads(bad.output)
+    data = json.loads(bad.stdout)
     assert data["conforms"] is False
     assert {v["rule"] for v in data["violations"]} == {"evidence-quote"}
 

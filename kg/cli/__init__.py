@@ -7,6 +7,8 @@ inside the command functions so that ``kg --help`` stays fast.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,6 +23,36 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback(invoke_without_command=True)
+def global_options(
+    ctx: typer.Context,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            help="Data folder (with ontology/ and seeds/) to use; default: $KG_HOME, else a checkout found "
+            "from the current folder upwards, else the data shipped with the package (read-only).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and the data folder in use.")] = False,
+) -> None:
+    """Options for every command: which data folder (kg.project decides), and --version."""
+    from kg.cli.common import reported
+    from kg.project import current, use_project
+
+    use_project(project)
+    if version:
+        from kg import __version__
+
+        with reported():
+            typer.echo(f"kg {__version__}\ndata: {current().describe()}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
 
 # Registration by import: each module adds its commands to ``app``.
 from kg.cli import build as _build  # noqa: E402,F401

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import BackendOption, IncludeOption, SeedsDirOption, StoreOption, reported
+from kg.cli.common import BackendOption, IncludeOption, SeedsDirOption, StoreOption, data_line, reported
 from kg.errors import EXIT_VALIDATION, ValidationFailed
 
 
@@ -25,8 +25,12 @@ def build(
 ) -> None:
     """Load ontology/ and seeds/ (plus --include), validate, write the store and dist/graph.{ttl,nt,jsonld}."""
     from kg.build import build as run_build
+    from kg.project import check_output
 
     with reported():
+        check_output(out_dir, "--out-dir", store_is_output=True)
+        if store is not None:
+            check_output(store, "--store", store_is_output=True)
         try:
             result = run_build(
                 include or [],
@@ -41,6 +45,7 @@ def build(
             typer.echo("build failed: the graph does not validate; previous outputs left in place", err=True)
             raise typer.Exit(EXIT_VALIDATION) from None
     typer.echo(result.summary())
+    typer.echo(data_line())
 
 
 @app.command()
@@ -58,6 +63,7 @@ def validate(
             raise UsageError(f"unknown format {fmt!r}: choose text or json")
         report = run_validate(include or [], seed_dirs=seeds_dir)
     typer.echo(report.to_json() if fmt == "json" else report.to_text())
+    typer.echo(data_line(), err=fmt == "json")
     if not report.conforms:
         raise typer.Exit(EXIT_VALIDATION)
 
@@ -75,4 +81,8 @@ def stats(
         if fmt not in ("text", "json"):
             raise UsageError(f"unknown format {fmt!r}: choose text or json")
         result = compute_stats(include or [])
-    typer.echo(result.to_json() if fmt == "json" else result.to_text())
+    if fmt == "json":
+        typer.echo(result.to_json())
+        typer.echo(data_line(), err=True)
+    else:
+        typer.echo(f"{data_line()}\n{result.to_text()}")

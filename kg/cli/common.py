@@ -34,6 +34,32 @@ BackendOption = Annotated[
 
 
 @contextmanager
+def writing(output: Path) -> Iterator[None]:
+    """A file system's refusal to write ``output`` becomes one line and exit 2, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        from kg.errors import InputError
+
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def write_output(output: Path, data: str | bytes) -> None:
+    """Write a command's output atomically (see :func:`writing`)."""
+    from kg.serialize import write_atomic
+
+    with writing(output):
+        write_atomic(output, data)
+
+
+def data_line() -> str:
+    """The summary line naming the data folder in use (kg.project decides which)."""
+    from kg.project import current
+
+    return f"data: {current().describe()}"
+
+
+@contextmanager
 def reported() -> Iterator[None]:
     """Turn a KGError into a one-line message on stderr and its documented exit code."""
     try:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import BackendOption, IncludeOption, StoreOption, reported
+from kg.cli.common import BackendOption, IncludeOption, StoreOption, reported, write_output, writing
 
 if TYPE_CHECKING:
     from kg.compare import Adoptions
@@ -38,14 +38,13 @@ def _load(backend: str, store: Path | None, include: list[Path] | None) -> Adopt
 
 def _emit(text: str | bytes, output: Path | None, what: str = "") -> None:
     from kg.errors import UsageError
-    from kg.serialize import write_atomic
 
     if output is None:
         if isinstance(text, bytes):
             raise UsageError("PNG is binary: give --output FILE.png")
         typer.echo(text, nl=False)
         return
-    write_atomic(output, text)
+    write_output(output, text)
     typer.echo(f"wrote {output}{what}", err=True)
 
 
@@ -129,8 +128,12 @@ def compare(
     """
     from kg import compare as lib
     from kg.errors import UsageError
+    from kg.numbers import check_number
+    from kg.project import check_output
 
     with reported():
+        if output is not None:
+            check_output(output, stores=[store])
         views = [
             name for name, on in (("--explain", explain), ("--similarity", similarity), ("--shared", shared)) if on
         ]
@@ -150,8 +153,7 @@ def compare(
         lib.check_choice("--format", fmt, lib.MATRIX_FORMATS)
         if fmt == "png" and output is None:
             raise UsageError("PNG is binary: give --output FILE.png")
-        if dpi < 10 or dpi > 1200:
-            raise UsageError("--dpi must be between 10 and 1200")
+        check_number("--dpi", dpi, 10, 1200)
         data = _load(backend, store, include)
         if explain is not None:
             expl = lib.explain(data, explain[0], explain[1], by=by, across=across)
@@ -225,27 +227,32 @@ def analyze(
     from kg import analyze as lib
     from kg.compare import LANGS, check_choice
     from kg.errors import UsageError
+    from kg.numbers import check_number
+    from kg.project import check_output
 
     with reported():
+        if output is not None:
+            check_output(output, stores=[store])
         check_choice("--lang", lang, LANGS)
         if fmt not in lib.FORMATS:
             raise UsageError(f"unknown --format {fmt!r}: choose one of {', '.join(lib.FORMATS)}")
         for path in export or []:
+            check_output(path, "--export", stores=[store])
             if path.suffix.lower() not in lib.EXPORT_SUFFIXES:
                 raise UsageError(f"cannot export to {path.name!r}: name the file .graphml or .gexf")
         if network not in lib.NETWORKS:
             raise UsageError(f"unknown --network {network!r}: choose one of {', '.join(lib.NETWORKS)}")
-        if top < 1:
-            raise UsageError("--top must be at least 1")
-        if resolution <= 0:
-            raise UsageError("--resolution must be greater than 0")
-        if samples is not None and samples < 0:
-            raise UsageError("--samples must be 0 (exact) or more")
+        check_number("--top", top, 1, 1_000_000)
+        check_number("--seed", seed, 0, 2**32 - 1)
+        check_number("--resolution", resolution, 0, 1_000, above_low=True)
+        if samples is not None:
+            check_number("--samples", samples, 0, 1_000_000, zero="exact")
         data = _load(backend, store, include)
         result = lib.analyze(data, network, seed=seed, resolution=resolution, lang=lang, samples=samples)
         text = lib.render(result, fmt, top=top, lang=lang)
         for path in export or []:
-            lib.export(result.graph, path)
+            with writing(path):
+                lib.export(result.graph, path)
             graph = result.graph
             typer.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", err=True)
         _emit(text, output)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import reported
+from kg.cli.common import data_line, reported, write_output
 
 
 @app.command()
@@ -32,9 +32,12 @@ def quote(
     from kg.corpus import load_corpus
     from kg.errors import InputError
     from kg.evidence import evidence_turtle, locate
+    from kg.numbers import check_number
     from kg.sources import load_sources, source_files
 
     with reported():
+        if occurrence is not None:
+            check_number("--occurrence", occurrence, 1, 1_000_000)
         corpus = load_corpus(load_sources(source_files()).graph)
         docs = [d for d in corpus.values() if seed is None or d.path.name == seed]
         if len(docs) != 1:
@@ -54,6 +57,7 @@ def quote(
             )
             return
     typer.echo(evidence_turtle(evidence_id, source, span), nl=False)
+    typer.echo(data_line(), err=True)
 
 
 @app.command()
@@ -68,7 +72,7 @@ def docs(
     """Generate docs/ontology.md (metadata, classes, properties, individuals, shapes, taxonomy) from the Turtle."""
     from kg.errors import EXIT_VALIDATION
     from kg.ontodoc import ontology_markdown
-    from kg.serialize import write_atomic
+    from kg.project import check_output
 
     with reported():
         text = ontology_markdown()
@@ -77,7 +81,9 @@ def docs(
         if current != text:
             typer.echo(f"{output} is out of date: run `kg docs -o {output}`", err=True)
             raise typer.Exit(EXIT_VALIDATION)
-        typer.echo(f"{output} is up to date")
+        typer.echo(f"{output} is up to date ({data_line()})")
         return
-    write_atomic(output, text)
-    typer.echo(f"wrote {output}")
+    with reported():
+        check_output(output)
+        write_output(output, text)
+    typer.echo(f"wrote {output} ({data_line()})")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import IncludeOption, reported
+from kg.cli.common import IncludeOption, data_line, reported, write_output
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -78,6 +78,9 @@ def extract(
     from kg.errors import UsageError
 
     with reported():
+        from kg.numbers import check_number
+
+        check_number("--max-chars", max_chars, 0, 1_000_000_000, zero="no limit")
         kind = _format(fmt, output)
         kinds = _kinds(only)
         if reference_date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reference_date):
@@ -91,14 +94,13 @@ def extract(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            from kg.serialize import write_atomic
-
-            write_atomic(output, text)
+            write_output(output, text)
         counts = ", ".join(f"{n} {k}" for k, n in draft.counts().items() if n)
         where = f"-> {output}" if output else "-> stdout"
         typer.echo(
             f"drafted {sum(draft.counts().values())} candidates ({counts}) from {file} {where} [{kind}]", err=True
         )
+        typer.echo(data_line(), err=True)
         if not draft.registered:
             typer.echo("note: this text is not registered; run `kg add-source` before validating the draft", err=True)
         if evaluate:
@@ -132,14 +134,15 @@ def _kinds(only: str | None) -> set[str]:
 def _check_output(output: Path, source: Path, seeds: Path | None, force: bool) -> None:
     """Never write a draft over curated data or the source; replace another file only with --force."""
     from kg.errors import UsageError
-    from kg.paths import ontology_dir, seeds_dir
+    from kg.project import check_output
 
+    check_output(output)
     target = output.resolve()
-    for protected in (ontology_dir(), seeds_dir(), *([seeds] if seeds else [])):
-        root = protected.resolve()
+    if seeds is not None:
+        root = Path(seeds).resolve()
         if target == root or root in target.parents:
             raise UsageError(
-                f"{output}: drafts are never written under {protected} (curated data); choose another path"
+                f"-o {output}: refusing to write into --seeds-dir {seeds} (curated data); choose another path"
             )
     if source.exists() and target == source.resolve():
         raise UsageError(f"{output}: that is the source text itself")
@@ -225,3 +228,4 @@ def add_source(
             validate=not no_validate,
         )
     typer.echo(result.summary())
+    typer.echo(data_line())

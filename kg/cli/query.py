@@ -56,7 +56,7 @@ def query_command(
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit).", min=0)
+        float, typer.Option("--timeout", help="Stop the query after this many seconds (0: no limit; at most a day).")
     ] = 30.0,
     allow_service: Annotated[
         bool, typer.Option("--allow-service", help="Allow SERVICE calls to other endpoints (network access).")
@@ -83,6 +83,15 @@ def query_command(
     from kg.sparql.terms import parse_param
 
     with reported():
+        from kg.numbers import MAX_SECONDS, check_number
+
+        check_number("--timeout", timeout, 0, MAX_SECONDS, zero="no limit", unit=" seconds")
+        if max_width is not None:
+            check_number("--max-width", max_width, 0, 100_000, zero="no limit")
+        if output is not None:
+            from kg.project import check_output
+
+            check_output(output, stores=[store])
         sources = [s for s in (query is not None, file is not None, name is not None) if s]
         if len(sources) != 1:
             raise UsageError("give the query one way: as text (or - for standard input), with --file, or with --name")
@@ -165,7 +174,7 @@ def queries_command(
 
     from kg.errors import UsageError
     from kg.query import shipped_queries, shipped_query
-    from kg.sparql.width import pad
+    from kg.sparql.width import pad, wrap
 
     with reported():
         if lang not in ("en", "zh"):
@@ -190,14 +199,25 @@ def queries_command(
         ]
         typer.echo(json.dumps(items, ensure_ascii=False, indent=1))
         return
+    import shutil
+
     width = max(len(q.name) for q in catalogue)
+    indent = " " * (width + 8)
+    # Wrapped to the terminal (80 columns when there is none), questions and parameters under their column.
+    room = max(shutil.get_terminal_size().columns - len(indent), 24)
     for q in catalogue:
         tag = f"CQ{q.competency:<2}" if q.competency else "    "
         question = q.question_zh if lang == "zh" and q.question_zh else q.question
-        typer.echo(f"{pad(q.name, width)}  {tag}  {question}")
+        first, *rest = wrap(question, room)
+        typer.echo(f"{pad(q.name, width)}  {tag}  {first}")
+        for line in rest:
+            typer.echo(f"{indent}{line}")
         for param_name, help_text in q.params.items():
-            typer.echo(f"{' ' * (width + 8)}--param {param_name}=…  {help_text}")
-    typer.echo(f"\n{len(catalogue)} queries; run one with `kg query --name NAME`, print it with `kg queries NAME`.")
+            head, *more = wrap(f"--param {param_name}=…  {help_text}", room - 4)
+            typer.echo(f"{indent}{head}")
+            for line in more:
+                typer.echo(f"{indent}    {line}")
+    typer.echo(f"\n{len(catalogue)} queries: run one with `kg query --name NAME`, show it with `kg queries NAME`.")
 
 
 @app.command("prefixes")

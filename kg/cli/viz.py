@@ -8,12 +8,15 @@ from typing import Annotated
 import typer
 
 from kg.cli import app
-from kg.cli.common import BackendOption, IncludeOption, StoreOption, reported
+from kg.cli.common import BackendOption, IncludeOption, StoreOption, data_line, reported, writing
 
 #: Kept in step with kg.viz.DEFAULT_MAX_NODES (a test checks); not imported so `kg --help` stays fast.
 DEFAULT_MAX_NODES_TEXT = "1500"
 
 Repeatable = list[str] | None
+
+#: Farther than any path in a graph of this kind; a larger --depth would only cost time.
+MAX_DEPTH = 100
 
 
 @app.command()
@@ -67,10 +70,16 @@ def viz(
     --include the graph is loaded in memory from ontology/, seeds/ and the
     extra files; otherwise it is read from the built store (run `kg build`).
     """
+    from kg.numbers import check_number
+    from kg.project import check_output
     from kg.store import open_graph, open_store
     from kg.viz import DEFAULT_MAX_NODES, explore
 
     with reported():
+        check_output(output, stores=[store])
+        check_number("--depth", depth, 0, MAX_DEPTH)
+        if max_nodes is not None:
+            check_number("--max-nodes", max_nodes, 0, 10_000_000, zero="no limit")
         if lang not in ("zh", "en"):
             from kg.errors import UsageError
 
@@ -94,5 +103,8 @@ def viz(
             lang="en" if lang == "en" else "zh",
             title=title,
         )
-        view.write(output)
+        with writing(output):
+            view.write(output)
     typer.echo(f"wrote {output}: {view.summary()}")
+    if include or backend == "memory":  # read from the data folder, not from a built store
+        typer.echo(data_line())

@@ -35,7 +35,7 @@ class Site:
     """One running server: opened once, read-only, shared by every request."""
 
     def __init__(self, settings: ServeSettings) -> None:
-        from kg.paths import default_store_path
+        from kg.project import default_store_path
         from kg.store import open_store
 
         self.settings = settings

@@ -70,8 +70,11 @@ class QueryResult:
         """A pandas DataFrame of the solutions (decimals become floats); needs pandas installed."""
         try:
             import pandas as pd
-        except ImportError as exc:  # pragma: no cover - pandas is an optional extra
-            raise ImportError("to_dataframe() needs pandas: pip install 'zhengfa-kg[pandas]'") from exc
+        except ImportError as exc:  # pandas is the optional extra "pandas"
+            raise ImportError(
+                "to_dataframe() needs pandas, an optional extra: pip install 'zhengfa-kg[pandas]' "
+                "(or, in a checkout, pip install '.[pandas]')"
+            ) from exc
         if self.is_graph:
             rows = [(python_value(t.subject), t.predicate.value, python_value(t.object)) for t in self.triples]
             return pd.DataFrame(rows, columns=["subject", "predicate", "object"])

@@ -38,3 +38,33 @@ def truncate(text: str, width: int, ellipsis: str = "…") -> str:
 def pad(text: str, width: int, align: str = "left") -> str:
     gap = max(width - display_width(text), 0)
     return " " * gap + text if align == "right" else text + " " * gap
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, broken at spaces.
+
+    A word longer than a line (a run of Chinese text without spaces, a long IRI)
+    is broken between characters, so that no line overflows.
+    """
+    width = max(width, 1)
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split(" "):
+        size = display_width(word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line and size <= width:
+            lines.append(line)
+            line, used = word, size
+            continue
+        if line:
+            line, used = line + " ", used + 1
+        for char in word:
+            w = char_width(char)
+            if used + w > width and line.strip():
+                lines.append(line.rstrip())
+                line, used = "", 0
+            line, used = line + char, used + w
+    lines.append(line.rstrip())
+    return lines

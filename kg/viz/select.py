@@ -49,6 +49,12 @@ def resolve(catalog: Catalog, name: str, kinds: Sequence[str] | None, what: str)
         return partial[0]
     if partial:
         raise UsageError(f"{what} {name!r} matches several: {_candidates(partial)}; give a full label or the IRI")
+    if what == "province":  # the same message as kg query and kg compare give (kg.provinces)
+        from kg.provinces import unknown_province
+
+        raise unknown_province(
+            name, [((n.short or n.label).get("zh", ""), (n.short or n.label).get("en", "")) for n in pool]
+        )
     hint = f"; known: {_candidates(pool)}" if kinds and len(pool) <= 40 else ""
     raise UsageError(f"no {what} named {name!r}{hint}")
 
@@ -115,6 +121,8 @@ def focus_selection(catalog: Catalog, centres: set[str], depth: int) -> set[str]
     frontier = set(centres)
     for _ in range(depth):
         frontier = {n for node in frontier for n in catalog.neighbours.get(node, ())} - kept
+        if not frontier:  # nothing farther: a large depth must not loop on
+            break
         kept |= frontier
     return kept
 
