@@ -101,7 +101,8 @@ def _child_main(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], bloc
     try:
         outcome: tuple[str, Any] = ("ok", with_large_stack(func, args))
     except KGError as exc:
-        outcome = ("kgerror", (type(exc).__name__, str(exc), exc.exit_code))
+        place = (getattr(exc, "line", None), getattr(exc, "column", None))
+        outcome = ("kgerror", (type(exc).__name__, str(exc), exc.exit_code, *place))
     except Exception as exc:
         outcome = ("error", f"{type(exc).__name__}: {exc}")
     try:
@@ -149,10 +150,14 @@ def _in_child(func: Callable[..., T], args: tuple[Any, ...], timeout: float, blo
     raise QueryError(str(payload))
 
 
-def _rebuild(name: str, message: str, exit_code: int) -> KGError:
+def _rebuild(name: str, message: str, exit_code: int, line: int | None = None, column: int | None = None) -> KGError:
     """The child's KGError again, as its own class where it can be made from a message."""
     import kg.errors as errors
 
+    if line is not None and column is not None:
+        from kg.sparql.check import QuerySyntaxError
+
+        return QuerySyntaxError(message, line, column)
     cls = getattr(errors, name, None)
     if isinstance(cls, type) and issubclass(cls, KGError):
         try:
