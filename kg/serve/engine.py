@@ -11,6 +11,7 @@ child gets a memory budget; and only a few queries run at once.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import threading
 from collections.abc import Callable, Mapping
@@ -119,9 +120,22 @@ class QueryEngine:
 
     def check(self, text: str) -> CheckedQuery:
         """``kg query``'s check (update and SERVICE refused, lexical errors placed); in a worker thread."""
-        from kg.sparql.check import check_query
+        from kg.sparql.check import ServiceRefused, UpdateRefused, check_query
 
-        return check_query(text, self.prefixes, allow_service=False)
+        try:
+            return check_query(text, self.prefixes, allow_service=False)
+        except UpdateRefused as exc:
+            verb = re.search(r"\(([A-Z]+)\)", str(exc))
+            raise UpdateRefused(
+                f"refused: this endpoint is read-only and does not run SPARQL Update ({verb.group(1) if verb else 'an update'}); "
+                "send a SELECT, CONSTRUCT, DESCRIBE or ASK query"
+            ) from None
+        except ServiceRefused as exc:
+            called = re.search(r"SERVICE \(([^)]*)\)", str(exc))
+            raise ServiceRefused(
+                f"refused: the query calls a remote SERVICE{' ' + called.group(1) if called else ''}; "
+                "this endpoint makes no network requests"
+            ) from None
 
     def run(
         self,
