@@ -106,9 +106,10 @@ def body_parameters(kind: str, body: bytes) -> list[tuple[str, str]]:
         raise RequestRefused(400, f"the form body cannot be read: {exc}") from None
 
 
-#: Threads for reading client text (decoding, form parsing, the query check) at once: few, so a
-#: flood of large bodies neither blocks the event loop nor takes the threads pages run on.
-TEXT_THREADS = 2
+#: Threads for reading client text (decoding, form parsing, the query check) at once. One: that
+#: work holds the GIL, so a flood of large bodies then takes at most half of it from the event
+#: loop and the pages, and none of the threads pages run on. (Bounded work: 256 KiB a text.)
+TEXT_THREADS = 1
 _text_limiter: Any = None
 
 

@@ -77,12 +77,14 @@ def check_query(text: str, prefixes: Mapping[str, str], allow_service: bool = Fa
         decode_escapes(text)
     except EscapeError as exc:
         raise _located(text, exc.offset, str(exc)) from None
-    toks = list(scan(text))
-    if not toks:
+    toks, error = _tokens_until_error(text)
+    if not toks and error is None:
         raise QueryError("the query is empty")
-    # As written, too: Oxigraph does not decode escapes outside strings and IRIs.
-    as_written = list(scan(text, decode=False)) if ("\\u" in text or "\\U" in text) else []
-    body = _after_prologue(text, toks)
+    # As written, too: Oxigraph does not decode escapes outside strings and IRIs. Only its words matter.
+    as_written = (
+        [t for t in scan(text, decode=False) if t.kind in ("word", "iri")] if ("\\u" in text or "\\U" in text) else []
+    )
+    body = _after_prologue(toks)
     _refuse_update(toks, as_written, body)
     services = _services(toks)
     hidden = [t for t in (*toks, *as_written) if t.kind == "iri" and _HIDDEN_IN_IRI.search(t.text)]
@@ -91,11 +93,16 @@ def check_query(text: str, prefixes: Mapping[str, str], allow_service: bool = Fa
         if word != "SERVICE":
             raise _update_refused(word)
         services.append("SERVICE")
-    services += [t.text.upper() for t in as_written if _is_word(t, "SERVICE") and t.text.upper() not in services]
+    if "SERVICE" not in services and any(_is_word(t, "SERVICE") for t in as_written):
+        services.append("SERVICE")
     if services and not allow_service:
         listed = ", ".join(s for s in services if s != "SERVICE")
         raise ServiceRefused(SERVICE_REFUSED.replace("SERVICE;", f"SERVICE ({listed});") if listed else SERVICE_REFUSED)
-    _refuse_unreadable(text, toks)
+    if error is not None:
+        if error.text in ("'", '"'):
+            raise _located(text, error.start, "a string starts here and never ends")
+        shown = repr(error.text) if error.text.isprintable() else f"U+{ord(error.text):04X}"
+        raise _located(text, error.start, f"{shown} cannot appear here in SPARQL")
     if body is None or not _is_word(toks[body], *QUERY_FORMS):
         found = repr(toks[body].text) if body is not None else "the end of the query"
         offset = toks[body].start if body is not None else len(text.rstrip())
@@ -113,11 +120,21 @@ def check_query(text: str, prefixes: Mapping[str, str], allow_service: bool = Fa
 # --- the steps ------------------------------------------------------------------------
 
 
+def _tokens_until_error(text: str) -> tuple[list[Token], Token | None]:
+    """The tokens up to the first that is no SPARQL terminal, and that one: the rest is never read."""
+    found = []
+    for token in scan(text):
+        if token.kind == "error":
+            return found, token
+        found.append(token)
+    return found, None
+
+
 def _is_word(token: Token, *names: str) -> bool:
     return token.kind == "word" and token.text.upper() in names
 
 
-def _after_prologue(text: str, toks: list[Token]) -> int | None:
+def _after_prologue(toks: list[Token]) -> int | None:
     """Index of the first token after the PREFIX/BASE declarations (None: nothing follows them)."""
     i = 0
     while i < len(toks):
@@ -144,7 +161,7 @@ def _refuse_update(toks: list[Token], as_written: list[Token], body: int | None)
     if first is not None and _is_word(first, *UPDATE_KEYWORDS):
         raise _update_refused(first.text.upper())
     for token in (*toks, *as_written):
-        if _is_word(token, *UPDATE_KEYWORDS):
+        if token.kind == "word" and token.text.upper() in UPDATE_KEYWORDS:
             raise _update_refused(token.text.upper())
 
 
@@ -152,19 +169,11 @@ def _services(toks: list[Token]) -> list[str]:
     """What each SERVICE keyword calls: ``<iri>``, ``prefix:name`` or ``?var`` (``SERVICE`` when unreadable)."""
     found = []
     for i, token in enumerate(toks):
-        if _is_word(token, "SERVICE"):
+        if token.kind == "word" and token.text.upper() == "SERVICE":
             j = i + 2 if i + 1 < len(toks) and _is_word(toks[i + 1], "SILENT") else i + 1
             target = toks[j] if j < len(toks) else None
             found.append(target.text if target is not None and target.kind in ("iri", "pname", "var") else "SERVICE")
     return found
-
-
-def _refuse_unreadable(text: str, toks: list[Token]) -> None:
-    for token in toks:
-        if token.kind == "error":
-            if token.text in ("'", '"'):
-                raise _located(text, token.start, "a string starts here and never ends")
-            raise _located(text, token.start, f"{token.text!r} cannot appear here in SPARQL")
 
 
 def _check_brackets(text: str, toks: list[Token]) -> None:
@@ -197,20 +206,19 @@ def _declared(toks: list[Token], body: int) -> dict[str, str]:
 
 def _check_prefixes(text: str, toks: list[Token], body: int, known: Mapping[str, str]) -> None:
     for token in toks[body:]:
-        if token.kind == "pname":
+        if token.kind == "pname" and token.text.split(":", 1)[0] not in known:
             prefix = token.text.split(":", 1)[0]
-            if prefix not in known:
-                hint = (
-                    f"unknown prefix '{prefix}:': declare it with PREFIX {prefix}: <…> "
-                    "(`kg prefixes` lists the predeclared ones)"
-                )
-                raise _located(text, token.start, hint, lead="")
+            hint = (
+                f"unknown prefix '{prefix}:': declare it with PREFIX {prefix}: <…> "
+                "(`kg prefixes` lists the predeclared ones)"
+            )
+            raise _located(text, token.start, hint, lead="")
 
 
 def _from_graphs(toks: list[Token], prefixes: Mapping[str, str], declared: Mapping[str, str]) -> list[str]:
     graphs = []
     for i, token in enumerate(toks):
-        if _is_word(token, "FROM"):
+        if token.kind == "word" and token.text.upper() == "FROM":
             j = i + 2 if i + 1 < len(toks) and _is_word(toks[i + 1], "NAMED") else i + 1
             if j < len(toks) and toks[j].kind == "iri":
                 graphs.append(toks[j].text[1:-1])

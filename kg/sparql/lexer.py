@@ -21,13 +21,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.errors import QueryError
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One terminal. A tuple, not a dataclass: a long query makes a hundred thousand of them."""
+
     #: "word" (a keyword), "pname" (prefixed name), "var", "iri", "string", "number",
     #: "bnode", "langtag", "punct", or "error" (a character that starts no SPARQL terminal)
     kind: str
@@ -147,12 +148,19 @@ def keywords(text: str) -> set[str]:
 
 
 def declared_prefixes(text: str) -> dict[str, str]:
-    """``PREFIX p: <iri>`` declarations of the prologue (relative IRIs left as written)."""
+    """``PREFIX p: <iri>`` declarations of the prologue (relative IRIs left as written); reads no further."""
     found: dict[str, str] = {}
-    toks = list(tokens(text))
-    for i, tok in enumerate(toks[:-2]):
-        if _is_keyword(tok, "PREFIX") and toks[i + 1].text.endswith(":") and toks[i + 2].kind == "iri":
-            found[toks[i + 1].text[:-1]] = toks[i + 2].text[1:-1]
+    toks = tokens(text)
+    for tok in toks:
+        if _is_keyword(tok, "BASE"):
+            next(toks, None)
+        elif _is_keyword(tok, "PREFIX"):
+            name, iri = next(toks, None), next(toks, None)
+            if name is None or iri is None or not name.text.endswith(":") or iri.kind != "iri":
+                break
+            found[name.text[:-1]] = iri.text[1:-1]
+        else:
+            break
     return found
 
 
