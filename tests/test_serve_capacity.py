@@ -128,24 +128,27 @@ def test_dense_bodies_do_not_stall_the_event_loop(store_path: Path) -> None:
 
 
 def test_pages_answer_while_heavy_queries_wait_and_a_full_queue_says_503_at_once(store_path: Path) -> None:
-    options = ["--concurrent-queries", "1", "--waiting-queries", "9", "--timeout", "2"]
-    with serving(store_path, options) as url:
+    options = ["--concurrent-queries", "1", "--waiting-queries", "3", "--timeout", "6"]
+    pool_limits = httpx.Limits(max_connections=60, max_keepalive_connections=60)
+    with serving(store_path, options) as url, httpx.Client(base_url=url, timeout=120, limits=pool_limits) as client:
 
         def heavy(_: int) -> httpx.Response:
-            return httpx.get(url + "/sparql", params={"query": HEAVY_QUERY, "format": "json"}, timeout=120)
+            return client.get("/sparql", params={"query": HEAVY_QUERY, "format": "json"})
 
         with ThreadPoolExecutor(50) as pool:
-            pending = [pool.submit(heavy, i) for i in range(50)]
-            rounds = 0
-            while not all(f.done() for f in pending) or rounds < 3:
+            admitted = [pool.submit(heavy, i) for i in range(4)]  # 1 runs, 3 wait
+            still_answers_pages(url)  # by now the four are in
+            refused = [pool.submit(heavy, i) for i in range(46)]
+            while not all(f.done() for f in refused):
                 still_answers_pages(url)
-                rounds += 1
-            answers = [f.result() for f in pending]
-    busy = [a for a in answers if "busy" in a.text]
-    stopped = [a for a in answers if "stopped after 2 s" in a.text]
-    # 1 runs and 9 wait: the other 40 are told at once to come back; the 10 each run out of time.
-    assert (len(busy), len(stopped)) == (40, 10)
-    assert all(a.status_code == 503 and a.headers["Retry-After"] == "5" for a in answers)
+            assert not all(f.done() for f in admitted)  # the refusals came back while the four still ran
+            while not all(f.done() for f in admitted):
+                still_answers_pages(url)
+    for answer in (f.result() for f in refused):
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+        assert "the server is busy: 1 queries are running and 3 are waiting" in answer.text
+    for answer in (f.result() for f in admitted):
+        assert answer.status_code == 503 and "stopped after 6 s" in answer.text
 
 
 def still_answers_pages(url: str) -> None:
