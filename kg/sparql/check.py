@@ -122,7 +122,7 @@ def check_query(text: str, prefixes: Mapping[str, str], allow_service: bool = Fa
 
 def _tokens_until_error(text: str) -> tuple[list[Token], Token | None]:
     """The tokens up to the first that is no SPARQL terminal, and that one: the rest is never read."""
-    found = []
+    found: list[Token] = []
     for token in scan(text):
         if token.kind == "error":
             return found, token
