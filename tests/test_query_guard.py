@@ -306,3 +306,18 @@ def test_kg_querys_process_is_cut_off_even_past_the_check(store_path: Path, list
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "the query failed: a call to a remote SERVICE could not be completed"
     assert listener.settle() == []
+
+
+def test_an_8000_branch_union_runs_without_crashing_the_engine(store_path: Path, tmp_path: Path) -> None:
+    """The check passes it; Oxigraph, whose parser recurses per branch, gets a large stack (no segfault)
+    and is slow on it (quadratic in the branches), so the time limit ends it, as documented."""
+    query = tmp_path / "union.rq"
+    query.write_text(
+        "SELECT * WHERE { " + " UNION ".join(f"{{ ?s zf:p{i} ?o }}" for i in range(8000)) + " }", encoding="utf-8"
+    )
+    done = kg_query("--store", str(store_path), "--file", str(query), "--timeout", "2")
+    assert done.returncode == 2, done.stderr
+    assert (
+        done.stderr.strip()
+        == "error: the query was stopped after 2 s (raise the limit with --timeout SECONDS, 0 for none)"
+    )
