@@ -74,7 +74,10 @@ class SparqlEndpoint:
         deadline = time.monotonic() + self.timeout
         limits = httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0))
         try:
-            with httpx.Client(timeout=limits, follow_redirects=True, trust_env=False) as client:
+            from kg.deadline import client_with_deadline
+
+            # One deadline for the whole exchange: a server trickling bytes cannot stretch it.
+            with client_with_deadline(self.timeout, timeout=limits, follow_redirects=True, trust_env=False) as client:
                 if len(str(httpx.QueryParams(params))) <= MAX_GET_QUERY_LENGTH:
                     request = client.build_request("GET", self.url, params=params, headers=headers)
                 else:
@@ -92,7 +95,9 @@ class SparqlEndpoint:
         except httpx.TimeoutException:
             raise QueryTimeout(self._late()) from None
         except httpx.HTTPError as exc:
-            raise EndpointError(f"cannot reach the SPARQL endpoint {self.url}: {exc}") from None
+            from kg.push import redact
+
+            raise EndpointError(f"cannot reach the SPARQL endpoint {redact(self.url)}: {redact(str(exc))}") from None
         if response.status_code >= 400:
             detail = body.decode("utf-8", "replace").strip()[:800]
             raise EndpointError(f"the SPARQL endpoint {self.url} answered HTTP {response.status_code}: {detail}")

@@ -13,6 +13,7 @@ no answer in time, or the server failing to store the data (e.g. a full disk).
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -30,6 +31,8 @@ Progress = Callable[[int, int], None]
 
 AUTH_SCHEMES = ("auto", "digest", "basic")
 DEFAULT_TIMEOUT = 300.0
+#: The longest --timeout accepted: one day.
+MAX_TIMEOUT = 86_400.0
 CONNECT_TIMEOUT = 10.0
 CHUNK = 256 * 1024
 CONTENT_TYPE = "text/turtle; charset=utf-8"
@@ -195,8 +198,44 @@ def check_graph_iri(graph: str) -> str:
 def check_endpoint(endpoint: str) -> str:
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--endpoint must be an http(s) URL of a Graph Store endpoint, not {endpoint!r}")
+        raise UsageError(f"--endpoint must be an http(s) URL of a Graph Store endpoint, not {redact(endpoint)!r}")
     return endpoint
+
+
+def check_timeout(timeout: float) -> float:
+    """A finite number of seconds above 0 and at most a day (inf, nan or 1e12 would never end)."""
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise UsageError(f"--timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}, not {timeout:g}")
+    return timeout
+
+
+def redact(url: str) -> str:
+    """``url`` with any password in it replaced by ``***`` (a login never reaches a message)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return re.sub(r"//[^/@]*@", "//***@", url)
+    if password is None and "@" not in parts.netloc:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return parts._replace(netloc=f"{user}:***@{host}" if password is not None else f"{user}@{host}").geturl()
+
+
+def _not_a_graph_store(probe: httpx.Response, endpoint: str) -> EndpointError | None:
+    """A SPARQL query endpoint (Virtuoso's /sparql) answers the probe with its HTML query form.
+
+    Such a server never reads the PUT body: the upload would wait the whole --timeout.
+    """
+    kind = probe.headers.get("content-type", "").split(";")[0].strip().lower()
+    last = urlsplit(endpoint).path.rstrip("/").rsplit("/", 1)[-1].lower()
+    if probe.is_success and kind == "text/html" and last in ("sparql", "query"):
+        return EndpointError(
+            f"{redact(endpoint)} is a SPARQL query endpoint, not a Graph Store (it answered with an HTML page): "
+            "give the Graph Store URL, e.g. …/sparql-graph-crud-auth on Virtuoso or …/store on an Oxigraph server"
+        )
+    return None
 
 
 def server_message(response: httpx.Response, limit: int = 400) -> str:
@@ -213,6 +252,7 @@ def server_message(response: httpx.Response, limit: int = 400) -> str:
 
 
 def _explain(response: httpx.Response, endpoint: str, graph: str, credentials: ChallengeAuth | None) -> EndpointError:
+    endpoint = redact(endpoint)
     status = response.status_code
     said = server_message(response)
     said_part = f": {said}" if said else ""
@@ -263,7 +303,7 @@ def _explain(response: httpx.Response, endpoint: str, graph: str, credentials: C
     if status >= 500:
         return EndpointError(f"{endpoint} failed to store the graph (HTTP {status}){said_part}")
     if 300 <= status < 400:
-        target = response.headers.get("location", "elsewhere")
+        target = redact(response.headers.get("location", "elsewhere"))
         return EndpointError(
             f"{endpoint} redirects to {target} (HTTP {status}): push to that URL instead "
             "(an upload is never re-sent to a redirected address)"
@@ -272,19 +312,24 @@ def _explain(response: httpx.Response, endpoint: str, graph: str, credentials: C
 
 
 def _transport_error(exc: httpx.HTTPError, endpoint: str, timeout: float) -> EndpointError:
-    if isinstance(exc, httpx.ConnectTimeout):
+    endpoint = redact(endpoint)
+    if isinstance(exc, httpx.ConnectTimeout) and timeout > CONNECT_TIMEOUT:
         return EndpointError(f"cannot connect to {endpoint}: no answer within {CONNECT_TIMEOUT:.0f} s")
     if isinstance(exc, httpx.ConnectError):
         reason = str(exc) or "connection refused"
-        return EndpointError(f"cannot connect to {endpoint} ({reason}): is the server running, and is the URL right?")
+        return EndpointError(
+            f"cannot connect to {endpoint} ({redact(reason)}): is the server running, and is the URL right?"
+        )
     if isinstance(exc, httpx.TimeoutException):
         return EndpointError(
-            f"{endpoint} did not answer within {timeout:g} s (--timeout); the graph on the server may or may "
-            "not have been replaced: check it, or push again with a longer timeout"
+            f"{endpoint} did not finish within {timeout:g} s (--timeout, the deadline for the whole upload); the "
+            "graph on the server may or may not have been replaced: check it, or push again with a longer timeout"
         )
     if isinstance(exc, httpx.RemoteProtocolError):
-        return EndpointError(f"{endpoint} closed the connection during the upload ({exc}): was the server stopped?")
-    return EndpointError(f"upload to {endpoint} failed: {exc}")
+        return EndpointError(
+            f"{endpoint} closed the connection during the upload ({redact(str(exc))}): was the server stopped?"
+        )
+    return EndpointError(f"upload to {endpoint} failed: {redact(str(exc))}")
 
 
 def push(
@@ -306,15 +351,17 @@ def push(
     """
     check_endpoint(endpoint)
     check_graph_iri(graph)
-    if timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    check_timeout(timeout)
     if user is not None and password is None:
         raise InputError(f"no password for user {user!r}: set KG_PASSWORD or answer the prompt")
     credentials = ChallengeAuth(user, password or "", auth) if user is not None else None
     params = {"graph": graph}
+    from kg.deadline import client_with_deadline
+
     limits = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
     started = time.perf_counter()
-    with httpx.Client(timeout=limits, verify=verify_tls, follow_redirects=False) as client:
+    # --timeout is one deadline for the whole exchange, even against a server that trickles bytes.
+    with client_with_deadline(timeout, timeout=limits, verify=verify_tls, follow_redirects=False) as client:
         try:
             # Connection: close, because some servers (Oxigraph) send a body after a HEAD
             # answer, which would corrupt the next response on a reused connection.
@@ -328,6 +375,9 @@ def push(
             raise _transport_error(exc, endpoint, timeout) from None
         if probe.status_code in (401, 403):
             raise _explain(probe, endpoint, graph, credentials)
+        wrong = _not_a_graph_store(probe, endpoint)
+        if wrong is not None:
+            raise wrong
         try:
             response = client.put(
                 endpoint,
@@ -341,7 +391,7 @@ def push(
     if not response.is_success:
         raise _explain(response, endpoint, graph, credentials)
     return PushResult(
-        endpoint=endpoint,
+        endpoint=redact(endpoint),
         graph=graph,
         triples=payload.triples,
         bytes=len(payload.data),

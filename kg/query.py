@@ -330,7 +330,8 @@ class Session:
             result = run_limited(_run_rdflib, rdflib_job, limit, block_network=not allow, isolate=self.isolate)
         elif self.backend == "oxigraph":
             oxigraph_job = (self.store, lexer.inject_values(text, values), self.prefixes, form)
-            result = run_limited(_run_oxigraph, oxigraph_job, limit, isolate=self.isolate)
+            # In a child (isolate) that child is cut off the network too, unless SERVICE is allowed.
+            result = run_limited(_run_oxigraph, oxigraph_job, limit, block_network=not allow, isolate=self.isolate)
         else:
             result = self._run_endpoint(text, form, values, limit)
         result.seconds = time.perf_counter() - started
@@ -387,19 +388,21 @@ def _open_store(store_path: Path | None) -> ox.Store:
 
 def _run_oxigraph(store_path: Path | None, text: str, prefixes: Mapping[str, str], form: str) -> QueryResult:
     store = _open_store(store_path)
+    from kg.sparql.check import engine_failure, engine_syntax_error
+
     try:
         answer = store.query(text, prefixes=dict(prefixes))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(solution[i] for i in range(len(variables))) for solution in answer]
+            return QueryResult(form="SELECT", variables=variables, rows=rows)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(form="ASK", boolean=bool(answer))
+        return QueryResult(form=form if form in GRAPH_FORMS else "CONSTRUCT", triples=list(answer))
     except SyntaxError as exc:
-        raise QueryError(f"Oxigraph cannot parse the query: {exc}") from None
-    except OSError as exc:
-        raise QueryError(f"the query failed: {exc}") from None
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        rows = [tuple(solution[i] for i in range(len(variables))) for solution in answer]
-        return QueryResult(form="SELECT", variables=variables, rows=rows)
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult(form="ASK", boolean=bool(answer))
-    return QueryResult(form=form if form in GRAPH_FORMS else "CONSTRUCT", triples=list(answer))
+        raise engine_syntax_error(text, exc) from None
+    except (OSError, RuntimeError) as exc:  # a failed SERVICE call says nothing about the remote side
+        raise engine_failure(exc) from None
 
 
 def _run_rdflib(graph: Any, text: str, prefixes: Mapping[str, str], bindings: Mapping[str, Term]) -> QueryResult:
@@ -407,9 +410,15 @@ def _run_rdflib(graph: Any, text: str, prefixes: Mapping[str, str], bindings: Ma
     from rdflib import Variable
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never fetch a FROM graph over the network
+    from pyparsing import ParseBaseException
+
+    from kg.sparql.check import syntax_error
+
     init = {Variable(name): to_rdflib(value) for name, value in bindings.items()}
     try:
         answer = graph.query(text, initNs=dict(prefixes), initBindings=init)
+    except ParseBaseException as exc:
+        raise syntax_error(text, exc) from None
     except RecursionError:
         raise QueryError(
             "the query has too many patterns or nesting levels for the memory backend's SPARQL engine; "

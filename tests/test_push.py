@@ -153,7 +153,7 @@ def test_a_server_that_never_answers_times_out(untouched: Path) -> None:
     finally:
         silent.close()
     assert code == 2
-    assert f"{silent.url} did not answer within 1 s (--timeout)" in out
+    assert f"{silent.url} did not finish within 1 s (--timeout, the deadline for the whole upload)" in out
 
 
 def test_a_read_only_server_refuses(tmp_path: Path, untouched: Path) -> None:

@@ -47,7 +47,8 @@ def push(
         typer.Option("--file", "-f", help="Push this RDF file instead of the built store (e.g. dist/graph.nt)."),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds to wait for the server (connect, send, answer).")
+        float,
+        typer.Option("--timeout", help="Seconds the whole upload may take (connect, send, answer), at most 86400."),
     ] = 300.0,
     progress: Annotated[
         bool | None,
@@ -63,7 +64,7 @@ def push(
     store is only read.
     """
     from kg.errors import InputError, UsageError
-    from kg.push import check_endpoint, check_graph_iri, file_payload, store_payload
+    from kg.push import check_endpoint, check_graph_iri, check_timeout, file_payload, redact, store_payload
     from kg.push import push as run_push
 
     with reported():
@@ -71,13 +72,14 @@ def push(
             raise UsageError("--file and --store are alternatives: give one")
         check_endpoint(endpoint)
         check_graph_iri(graph)
+        check_timeout(timeout)
         password = None
         if user is not None:
             password = os.environ.get(password_env)
             if password is None:
                 if not sys.stdin.isatty():
                     raise InputError(f"no password for user {user!r}: set {password_env} (no terminal to prompt on)")
-                password = typer.prompt(f"password for {user} at {endpoint}", hide_input=True, err=True)
+                password = typer.prompt(f"password for {user} at {redact(endpoint)}", hide_input=True, err=True)
         payload = file_payload(file) if file is not None else store_payload(store)
         show = progress if progress is not None else (sys.stderr.isatty() and len(payload.data) >= PROGRESS_FROM_BYTES)
 

@@ -110,6 +110,12 @@ def query_command(
             isolate=False,  # a timed-out query's thread ends when the command exits
         )
         bindings = dict(parse_param(spec, session.prefixes) for spec in param or [])
+        if endpoint is None and not allow_service:
+            # The query needs no network: cut this process off it (an empty network namespace), so
+            # that not even a query that got past the check can make the engine call out.
+            from kg.sparql.netns import isolate_network
+
+            isolate_network()
         if name is not None:
             result = session.run(name, bindings)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +41,14 @@ def serve(
     concurrent_queries: Annotated[
         int, typer.Option("--concurrent-queries", help="Queries run at once; more wait for a slot.")
     ] = 4,
+    waiting_queries: Annotated[
+        int,
+        typer.Option("--waiting-queries", help="Queries that may wait for a slot; one more is answered 503 at once."),
+    ] = 16,
+    header_timeout: Annotated[
+        float,
+        typer.Option("--header-timeout", help="Seconds a client has to send a request's headers; then it is cut off."),
+    ] = 10.0,
     seeds_dir: SeedsDirOption = None,
     cors_origin: Annotated[
         list[str] | None,
@@ -55,6 +64,7 @@ def serve(
         from kg.errors import UsageError
         from kg.namespaces import BASE
         from kg.serve import ServeSettings, run
+        from kg.serve.settings import MAX_TIMEOUT
 
         base_iri = base_iri or BASE
         if not base_iri.endswith(("/", "#")):
@@ -63,11 +73,18 @@ def serve(
             ("--max-rows", max_rows, 1),
             ("--concurrent-queries", concurrent_queries, 1),
             ("--max-body", max_body, 1024),
-            ("--timeout", timeout, 0),
+            ("--waiting-queries", waiting_queries, 0),
             ("--query-memory", query_memory, 0),
         ):
             if value < least:
                 raise UsageError(f"{option} must be at least {least}, not {value}")
+        # Finite and bounded: inf or 1e12 would overflow the child's wait, nan would refuse every query.
+        for name, seconds, fewest in (("--timeout", timeout, 0.0), ("--header-timeout", header_timeout, 0.1)):
+            if not (math.isfinite(seconds) and fewest <= seconds <= MAX_TIMEOUT):
+                no_limit = " (0: no limit)" if fewest == 0 else ""
+                raise UsageError(
+                    f"{name} must be a number of seconds from {fewest:g} to {MAX_TIMEOUT:g}{no_limit}, not {seconds:g}"
+                )
         settings = ServeSettings(
             store=Path(store) if store else None,
             base_iri=base_iri,
@@ -76,6 +93,8 @@ def serve(
             max_body=max_body,
             memory_mb=query_memory,
             concurrent_queries=concurrent_queries,
+            waiting_queries=waiting_queries,
+            header_timeout=header_timeout,
             seed_dirs=[Path(p) for p in seeds_dir or []],
             cors_origins=tuple(cors_origin or ["*"]),
         )

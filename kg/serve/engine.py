@@ -14,28 +14,27 @@ import os
 import re
 import resource
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryTimeout
 from kg.namespaces import PREFIXES
+from kg.sparql.check import CheckedQuery, engine_failure
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 
 #: The message ``run_limited`` gives when the child died (killed by the memory limit, or crashed).
 _CHILD_DIED = "the query process ended without an answer"
 #: "No time limit" (``--timeout 0``) still runs the query in a child process, for this long at most.
 UNLIMITED_SECONDS = 7 * 24 * 3600.0  # poll() takes at most ~24 days
-#: How many query texts that passed the checks are remembered.
-CHECKED_CACHE_SIZE = 512
-_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
+T = TypeVar("T")
 
 
 class ServerBusy(QueryError):
-    """Every query slot stayed taken for as long as the request could wait."""
+    """Every query slot is taken and the waiting line is full: retry later."""
 
 
 class QueryCrashed(QueryError):
@@ -48,6 +47,8 @@ class Limits:
     max_rows: int = 10_000
     memory_mb: int = 1024
     concurrent: int = 4
+    #: Queries that may wait for a slot; one more is answered 503 at once.
+    waiting: int = 16
 
 
 @dataclass
@@ -59,12 +60,45 @@ class Answer:
     limit: int
 
 
+class QueryGate:
+    """Separate capacity for SPARQL: ``concurrent`` queries run, ``waiting`` more wait, the next is refused.
+
+    Queries run on threads of their own limiter, so pages (on the default thread pool)
+    never wait behind them. A refusal is immediate: a client is told to retry instead
+    of queueing without bound. Used from the event loop only (the counter needs no lock).
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.pending = 0
+        self._limiter: Any = None
+
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        import anyio.to_thread
+
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(max(1, self.limits.concurrent))
+        if self.pending >= max(1, self.limits.concurrent) + max(0, self.limits.waiting):
+            raise ServerBusy(
+                f"the server is busy: {self.limits.concurrent} queries are running and "
+                f"{self.limits.waiting} are waiting; retry shortly"
+            )
+        self.pending += 1
+        try:
+            return await anyio.to_thread.run_sync(func, *args, limiter=self._limiter)
+        finally:
+            self.pending -= 1
+
+
 class QueryEngine:
     """Runs checked, limited queries against the read-only store at ``store_path``.
 
     The children use a store handle opened here but never used by this process's
     threads: a forked child inherits it ready (opening a store costs tens of
     milliseconds), and no thread can hold one of its locks at the moment of the fork.
+    Each child moves into an empty network namespace before it runs anything
+    (:mod:`kg.sparql.netns`), so even a query that slipped past the check cannot
+    reach the network.
     """
 
     def __init__(self, store_path: Path, limits: Limits, prefixes: Mapping[str, str] = PREFIXES) -> None:
@@ -73,20 +107,44 @@ class QueryEngine:
         self.store_path = store_path
         self.limits = limits
         self.prefixes = dict(prefixes)
+        self.gate = QueryGate(limits)
         self._slots = threading.BoundedSemaphore(max(1, limits.concurrent))
-        self._checked: dict[str, str] = {}
-        self._checked_lock = threading.Lock()
         self._child_store = open_store(store_path)
 
     def warm_up(self) -> None:
-        """Load rdflib's SPARQL parser here once, so each forked child starts with it ready."""
-        from kg.sparql.check import check_query
+        """Load rdflib's SPARQL parser here once: a forked child places a syntax error with it, ready."""
+        from kg.sparql.check import check_query, engine_syntax_error
 
         check_query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", self.prefixes)
+        engine_syntax_error("SELECT * WHERE { ?s ?p ?o", SyntaxError("error at 1:1: warm-up"))
 
-    def run(self, text: str, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> Answer:
+    def check(self, text: str) -> CheckedQuery:
+        """``kg query``'s check (update and SERVICE refused, lexical errors placed); in a worker thread."""
+        from kg.sparql.check import ServiceRefused, UpdateRefused, check_query
+
+        try:
+            return check_query(text, self.prefixes, allow_service=False)
+        except UpdateRefused as exc:
+            verb = re.search(r"\(([A-Z]+)\)", str(exc))
+            raise UpdateRefused(
+                f"refused: this endpoint is read-only and does not run SPARQL Update ({verb.group(1) if verb else 'an update'}); "
+                "send a SELECT, CONSTRUCT, DESCRIBE or ASK query"
+            ) from None
+        except ServiceRefused as exc:
+            called = re.search(r"SERVICE \(([^)]*)\)", str(exc))
+            raise ServiceRefused(
+                f"refused: the query calls a remote SERVICE{' ' + called.group(1) if called else ''}; "
+                "this endpoint makes no network requests"
+            ) from None
+
+    def run(
+        self,
+        text: str,
+        params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        checked: CheckedQuery | None = None,
+    ) -> Answer:
         """Check and run ``text``; QueryError (or a subclass) says why it was refused or stopped."""
-        from kg.sparql.check import QuerySyntaxError, ServiceRefused, UpdateRefused
+        from kg.sparql.check import QuerySyntaxError
         from kg.sparql.worker import run_limited
 
         if params:
@@ -94,23 +152,25 @@ class QueryEngine:
             from kg.sparql.terms import sparql_text
 
             text = lexer.inject_values(text, {name: sparql_text(value) for name, value in params.items()})
+            checked = None
+        if checked is None:
+            checked = self.check(text)
         limits = self.limits
-        # Wait for a slot no longer than a query may run: past that, the client is better told to retry.
+        # Callers through the gate never wait here; direct callers wait no longer than a query may run.
         if not self._slots.acquire(timeout=limits.timeout or None):
             raise ServerBusy(f"the server is busy: {limits.concurrent} queries are running; retry shortly")
         try:
-            checked_form = self._checked.get(text)
             args = (
                 self._child_store,
                 text,
                 self.prefixes,
                 limits.max_rows,
                 limits.memory_mb,
-                checked_form,
+                checked.form,
                 os.getpid(),
             )
             try:
-                # The child never needs the network: refuse it there too (defence in depth).
+                # The child never needs the network: it is cut off at the OS level (and by an audit hook).
                 # Always in a child, even without a time limit: the memory cap and a crash stay there.
                 limit = limits.timeout if limits.timeout > 0 else UNLIMITED_SECONDS
                 kind, payload = run_limited(_answer, args, limit, block_network=True)
@@ -127,26 +187,11 @@ class QueryEngine:
                 raise
         finally:
             self._slots.release()
-        if kind == "update":
-            raise UpdateRefused(
-                f"refused: this endpoint is read-only and does not run SPARQL Update ({payload}); "
-                "send a SELECT, CONSTRUCT, DESCRIBE or ASK query"
-            )
-        if kind == "service":
-            raise ServiceRefused(f"refused: {payload}; this endpoint makes no network requests")
         if kind == "syntax":
             message, line, column = payload
             raise QuerySyntaxError(message, line, column)
         result, truncated = payload
-        self._remember(text, result.form)
         return Answer(result=result, truncated=truncated, limit=limits.max_rows)
-
-    def _remember(self, text: str, form: str) -> None:
-        """A text that passed the checks once passes them again: skip rdflib's parse (tens of ms) next time."""
-        with self._checked_lock:
-            self._checked[text] = form
-            while len(self._checked) > CHECKED_CACHE_SIZE:
-                self._checked.pop(next(iter(self._checked)))
 
 
 # --- in the child process -------------------------------------------------------------
@@ -158,25 +203,19 @@ def _answer(
     prefixes: Mapping[str, str],
     max_rows: int,
     memory_mb: int,
-    checked_form: str | None = None,
+    form: str,
     server_pid: int = 0,
 ) -> tuple[str, Any]:
-    """Check and run one query (in the forked child); at most ``max_rows`` rows or triples come back.
+    """Run one checked query (in the forked child); at most ``max_rows`` rows or triples come back.
 
-    Refusals come back as values, not exceptions, so that their kind survives the trip to the parent.
+    A syntax error comes back as a value, not an exception, so that its position survives the trip.
     """
-    from kg.sparql.check import QuerySyntaxError, ServiceRefused, UpdateRefused
+    from kg.sparql.check import QuerySyntaxError
 
     if os.getpid() != server_pid:  # only ever cap a child: where fork is missing, this runs in a server thread
         _limit_memory(memory_mb)
     try:
-        form = checked_form or _check(text, prefixes)
         answer = _evaluate(store, text, prefixes)
-    except UpdateRefused:
-        return "update", _first_word(text) or "an update"
-    except ServiceRefused as exc:
-        services = re.findall(r"\(([^)]*)\)", str(exc))
-        return "service", f"the query calls a remote SERVICE {services[0] if services else ''}".rstrip()
     except QuerySyntaxError as exc:
         return "syntax", (str(exc), exc.line, exc.column)
     try:
@@ -198,47 +237,18 @@ def _answer(
             triples.append(triple)
         return "result", (QueryResult(form=graph_form, triples=triples), False)
     except (OSError, RuntimeError) as exc:  # evaluation errors surface while iterating
-        raise QueryError(f"the query failed: {exc}") from None
+        raise engine_failure(exc) from None
 
 
 def _evaluate(store: ox.Store, text: str, prefixes: Mapping[str, str]) -> Any:
+    from kg.sparql.check import engine_syntax_error
+
     try:
         return store.query(text, prefixes=dict(prefixes))
     except SyntaxError as exc:
-        raise _oxigraph_syntax_error(text, exc) from None
-    except OSError as exc:
-        raise QueryError(f"the query failed: {exc}") from None
-
-
-def _check(text: str, prefixes: Mapping[str, str]) -> str:
-    """The query form, after ``kg query``'s checks (update and SERVICE refused, syntax errors placed)."""
-    from kg.sparql.check import check_query
-
-    return check_query(text, prefixes, allow_service=False).form
-
-
-def _first_word(text: str) -> str:
-    """The first keyword after the prologue (PREFIX p: <iri> and BASE <iri>), upper-cased."""
-    from kg.sparql import lexer
-
-    for token in lexer.tokens(text):
-        word = token.text.upper()
-        if token.kind == "word" and word not in ("PREFIX", "BASE") and ":" not in word:
-            return word
-    return ""
-
-
-def _oxigraph_syntax_error(text: str, exc: SyntaxError) -> QueryError:
-    from kg.sparql.check import QuerySyntaxError, mark
-
-    message = str(exc.args[0]) if exc.args else str(exc)
-    match = _OXIGRAPH_POSITION.match(message)
-    if match is None:
-        return QueryError(f"malformed query: {message}")
-    line, column, what = int(match.group(1)), int(match.group(2)), match.group(3)
-    return QuerySyntaxError(
-        f"malformed query at line {line}, column {column}: {what}\n{mark(text, line, column)}", line, column
-    )
+        raise engine_syntax_error(text, exc) from None
+    except (OSError, RuntimeError) as exc:
+        raise engine_failure(exc) from None
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -12,7 +12,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from kg.errors import KGError
-from kg.serve.protocol import FORM, RequestRefused, answer, decode, media_type, read_body, refusal
+from kg.serve.protocol import (
+    FORM,
+    RequestRefused,
+    answer,
+    body_parameters,
+    media_type,
+    off_loop,
+    read_body,
+    refusal,
+)
 from kg.serve.site import Site
 from kg.serve.views import MAX_NESTING, TermView
 
@@ -56,10 +65,8 @@ async def _page_parameters(request: Request, site: Site) -> list[tuple[str, str]
     if request.method == "POST":
         if media_type(request) != FORM:
             raise RequestRefused(415, f"send the form as {FORM}")
-        from urllib.parse import parse_qsl
-
-        body = decode(await read_body(request, site.settings.max_body), "form body")
-        params += parse_qsl(body, keep_blank_values=True, max_num_fields=200)
+        body = await read_body(request, site.settings.max_body)
+        params += await off_loop(body_parameters, FORM, body)  # parsing client text: off the event loop
     return params
 
 
@@ -100,7 +107,7 @@ async def query_page(request: Request) -> Response:
     bound = text
     if run and error is None:
         try:
-            bound = _bind(text, fields)
+            bound = await off_loop(_bind, text, fields)
             started = time.perf_counter()
             result = await answer(site, bound)
             outcome = await run_in_threadpool(_outcome, site, request, result)

@@ -9,7 +9,8 @@ a syntax error).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ from kg.serve.engine import Answer, QueryCrashed, ServerBusy
 from kg.serve.negotiation import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, NotAcceptable, negotiate
 from kg.serve.results import serialize
 from kg.serve.site import Site
+from kg.sparql.check import CheckedQuery
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -29,6 +31,7 @@ SPARQL_UPDATE = "application/sparql-update"
 #: Parameters that choose the result format (``output``/``results`` are what SPARQLWrapper also sends).
 FORMAT_PARAMETERS = ("format", "output", "results")
 RETRY_AFTER = "5"
+T = TypeVar("T")
 
 
 class RequestRefused(Exception):
@@ -90,13 +93,35 @@ async def protocol_parameters(request: Request, max_body: int) -> list[tuple[str
             f"or {SPARQL_QUERY} with the query as the body",
         )
     body = await read_body(request, max_body)
+    # Decoding and form parsing are work per byte of client text: off the event loop.
+    return [*params, *await off_loop(body_parameters, kind, body)]
+
+
+def body_parameters(kind: str, body: bytes) -> list[tuple[str, str]]:
     if kind == SPARQL_QUERY:
-        return [*params, ("query", decode(body, "query"))]
+        return [("query", decode(body, "query"))]
     try:
-        form = parse_qsl(decode(body, "form body"), keep_blank_values=True, strict_parsing=False, max_num_fields=200)
+        return parse_qsl(decode(body, "form body"), keep_blank_values=True, strict_parsing=False, max_num_fields=200)
     except ValueError as exc:
         raise RequestRefused(400, f"the form body cannot be read: {exc}") from None
-    return params + form
+
+
+#: Threads for reading client text (decoding, form parsing, the query check) at once. One: that
+#: work holds the GIL, so a flood of large bodies then takes at most half of it from the event
+#: loop and the pages, and none of the threads pages run on. (Bounded work: 256 KiB a text.)
+TEXT_THREADS = 1
+_text_limiter: Any = None
+
+
+async def off_loop(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` on one of :data:`TEXT_THREADS` threads kept for client text."""
+    import anyio
+    import anyio.to_thread
+
+    global _text_limiter
+    if _text_limiter is None:
+        _text_limiter = anyio.CapacityLimiter(TEXT_THREADS)
+    return await anyio.to_thread.run_sync(func, *args, limiter=_text_limiter)
 
 
 def values(params: Sequence[tuple[str, str]], name: str) -> list[str]:
@@ -116,11 +141,9 @@ def query_of(params: Sequence[tuple[str, str]]) -> str | None:
     return queries[0] if queries else None
 
 
-def offered_for(text: str) -> tuple[Format, ...]:
-    """Result formats for SELECT/ASK, RDF formats for CONSTRUCT/DESCRIBE (judged from the query's keyword)."""
-    from kg.sparql.lexer import query_form
-
-    return GRAPH_FORMATS if query_form(text) in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
+def offered_for(checked: CheckedQuery) -> tuple[Format, ...]:
+    """Result formats for SELECT/ASK, RDF formats for CONSTRUCT/DESCRIBE."""
+    return GRAPH_FORMATS if checked.form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
 
 
 def choose_format(params: Sequence[tuple[str, str]], accept: str | None, offered: Sequence[Format]) -> Format:
@@ -131,24 +154,34 @@ def choose_format(params: Sequence[tuple[str, str]], accept: str | None, offered
         raise RequestRefused(406, str(exc)) from None
 
 
-async def answer(site: Site, text: str) -> Answer:
-    """Run the query off the event loop; turn each refusal into its status code."""
-    from kg.sparql.check import QuerySyntaxError, ServiceRefused, UpdateRefused
-
-    if len(text.encode("utf-8")) > site.settings.max_body:
+async def check(site: Site, text: str) -> CheckedQuery:
+    """The query check, off the event loop; a refusal becomes its status code (403 update or SERVICE)."""
+    if len(text) > site.settings.max_body or len(text.encode("utf-8")) > site.settings.max_body:
         raise RequestRefused(413, f"query too long: the limit is {site.settings.max_body} bytes")
     try:
-        return await run_in_threadpool(site.engine.run, text)
-    except UpdateRefused as exc:
-        raise RequestRefused(403, str(exc)) from None
-    except ServiceRefused as exc:
-        raise RequestRefused(403, str(exc)) from None
-    except (QueryTimeout, ServerBusy, QueryCrashed) as exc:
-        raise RequestRefused(503, str(exc), {"Retry-After": RETRY_AFTER}) from None
-    except QuerySyntaxError as exc:
-        raise RequestRefused(400, str(exc)) from None
+        return await off_loop(site.engine.check, text)
     except QueryError as exc:
-        raise RequestRefused(400, str(exc)) from None
+        raise _refused(exc) from None
+
+
+async def answer(site: Site, text: str, checked: CheckedQuery | None = None) -> Answer:
+    """Check (unless done) and run the query through the query gate; turn each refusal into its status code."""
+    if checked is None:
+        checked = await check(site, text)
+    try:
+        return await site.engine.gate.run(site.engine.run, text, None, checked)
+    except QueryError as exc:
+        raise _refused(exc) from None
+
+
+def _refused(exc: QueryError) -> RequestRefused:
+    from kg.sparql.check import ServiceRefused, UpdateRefused
+
+    if isinstance(exc, (UpdateRefused, ServiceRefused)):
+        return RequestRefused(403, str(exc))
+    if isinstance(exc, (QueryTimeout, ServerBusy, QueryCrashed)):
+        return RequestRefused(503, str(exc), {"Retry-After": RETRY_AFTER})
+    return RequestRefused(400, str(exc))
 
 
 async def sparql(request: Request) -> Response:
@@ -158,34 +191,38 @@ async def sparql(request: Request) -> Response:
         text = query_of(params)
         if text is None:
             return service_description(request, site, params)
-        if not text.strip():
-            raise RequestRefused(400, "the query is empty")
-        if request.method == "GET" and _prefers_html(params, request.headers.get("accept"), offered_for(text)):
+        checked = await check(site, text)
+        offered = offered_for(checked)
+        if request.method == "GET" and _prefers_html(params, request.headers.get("accept"), offered):
             # A person who opened a query URL in a browser: show the answer as a table in the editor.
             target = site.linker(request).url("/query?" + urlencode({"query": text}))
             return RedirectResponse(target, status_code=303)
-        fmt = choose_format(params, request.headers.get("accept"), offered_for(text))
-        result = await answer(site, text)
+        fmt = choose_format(params, request.headers.get("accept"), offered)
+        result = await answer(site, text, checked)
+        if (fmt in RESULT_FORMATS) == result.result.is_graph:  # cannot happen with an exact check; kept safe
+            fmt = choose_format(params, request.headers.get("accept"), offered_for_result(result))
     except RequestRefused as exc:
         return refusal(exc.status, exc.message, exc.headers)
-    if (fmt in RESULT_FORMATS) == result.result.is_graph:
-        # The keyword guess was wrong (a comment or string fooled it): negotiate again for what came back.
-        offered = GRAPH_FORMATS if result.result.is_graph else RESULT_FORMATS
-        try:
-            fmt = choose_format(params, request.headers.get("accept"), offered)
-        except RequestRefused as exc:
-            return refusal(exc.status, exc.message, exc.headers)
-    from kg.namespaces import PREFIXES
-    from kg.sparql.lexer import declared_prefixes
-
-    result.result.prefixes = {**PREFIXES, **{p: i for p, i in declared_prefixes(text).items() if ":" in i}}
-    body = serialize(result.result, fmt)
+    # Writing up to max_rows rows is real work: off the event loop (the rows are ours, not the client's).
+    body = await run_in_threadpool(_serialized, result, text, fmt)
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers["X-SPARQL-MaxRows"] = str(result.limit)
     if values(params, "download"):
         headers["Content-Disposition"] = f'attachment; filename="results.{fmt.extension}"'
     return Response(body, media_type=_with_charset(fmt), headers=headers)
+
+
+def offered_for_result(result: Answer) -> tuple[Format, ...]:
+    return GRAPH_FORMATS if result.result.is_graph else RESULT_FORMATS
+
+
+def _serialized(result: Answer, text: str, fmt: Format) -> bytes:
+    from kg.namespaces import PREFIXES
+    from kg.sparql.lexer import declared_prefixes
+
+    result.result.prefixes = {**PREFIXES, **{p: i for p, i in declared_prefixes(text).items() if ":" in i}}
+    return serialize(result.result, fmt)
 
 
 def _prefers_html(params: Sequence[tuple[str, str]], accept: str | None, offered: Sequence[Format]) -> bool:

@@ -24,6 +24,7 @@ def run(
     import uvicorn
 
     from kg.serve.app import create_app
+    from kg.serve.connections import protocol_with_head_timeout
 
     if sock is None:
         sock = bind(host, port)
@@ -37,13 +38,23 @@ def run(
         proxy_headers=True,
         server_header=False,
         timeout_keep_alive=5,
-        # Requests wait in the query queue (see --concurrent-queries); past this the server answers 503.
-        limit_concurrency=256,
+        # Every request head must arrive within --header-timeout; an idle or slow connection is closed.
+        http=protocol_with_head_timeout(settings.header_timeout),
+        # No limit_concurrency: uvicorn counts idle connections against it. Queries have their own
+        # capacity (--concurrent-queries, --waiting-queries: past it 503 at once), pages theirs.
+        limit_concurrency=None,
+        backlog=4096,
     )
     server = uvicorn.Server(config)
     actual = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     sys.stderr.write(f"kg serve: http://{shown}:{actual}{root_path}/ (SPARQL endpoint: {root_path}/sparql)\n")
+    from kg.sparql.netns import network_isolation_available
+
+    if not network_isolation_available():
+        sys.stderr.write(
+            "kg serve: network namespaces are not available here: SERVICE is refused by the query check only\n"
+        )
     server.run(sockets=[sock])
 
 

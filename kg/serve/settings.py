@@ -13,6 +13,10 @@ DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_BODY = 256 * 1024
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_CONCURRENT = 4
+DEFAULT_WAITING = 16
+DEFAULT_HEADER_TIMEOUT = 10.0
+#: The longest --timeout (seconds) a server accepts: one day.
+MAX_TIMEOUT = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class ServeSettings:
     max_body: int = DEFAULT_MAX_BODY
     memory_mb: int = DEFAULT_MEMORY_MB
     concurrent_queries: int = DEFAULT_CONCURRENT
+    waiting_queries: int = DEFAULT_WAITING
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
     seed_dirs: list[Path] = field(default_factory=list)
     cors_origins: tuple[str, ...] = ("*",)
 

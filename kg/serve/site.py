@@ -48,6 +48,7 @@ class Site:
                 max_rows=settings.max_rows,
                 memory_mb=settings.memory_mb,
                 concurrent=settings.concurrent_queries,
+                waiting=settings.waiting_queries,
             ),
         )
         # Autoescape every template: labels and quotes come from data anyone can extend.

@@ -1,60 +1,141 @@
-"""A small lexical scanner for SPARQL text.
+"""A lexical scanner for SPARQL 1.1 text: the grammar's terminals, exactly.
 
-It does not parse SPARQL (rdflib and Oxigraph do that); it only tells comments,
-strings and IRIs apart from the rest, so that we can find the braces of the
-WHERE clause, the declared prefixes and bare keywords without being fooled by
-a ``{`` or a ``#`` inside a string. That is enough to insert a ``VALUES``
-clause built from escaped RDF terms: the safe way to bind a parameter for an
-engine that has no binding API of its own.
+It does not parse SPARQL (Oxigraph does that); it splits the text into the
+terminals of the SPARQL 1.1 grammar (section 19.8): keywords, prefixed names,
+variables, IRIs, strings, numbers, blank nodes, language tags, punctuation;
+whitespace and comments are dropped. That is enough to judge a query safely
+(:mod:`kg.sparql.check`: its form, any update keyword, any ``SERVICE``) and to
+insert a ``VALUES`` clause built from escaped RDF terms: the safe way to bind a
+parameter for an engine that has no binding API of its own.
+
+``\\uXXXX`` and ``\\UXXXXXXXX`` escapes are decoded before the text is split,
+as the SPARQL grammar says (section 19.2); token offsets still point into the
+text as written. Whitespace is what SPARQL calls whitespace (space, tab, CR,
+LF): any other character that starts no terminal becomes an ``error`` token.
+One regular expression matches every position, so the work is linear in the
+length of the text and nothing recurses.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.errors import QueryError
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str  # "word", "var", "iri", "string", "punct", "langtag"
+class Token(NamedTuple):
+    """One terminal. A tuple, not a dataclass: a long query makes a hundred thousand of them."""
+
+    #: "word" (a keyword), "pname" (prefixed name), "var", "iri", "string", "number",
+    #: "bnode", "langtag", "punct", or "error" (a character that starts no SPARQL terminal)
+    kind: str
     text: str
     start: int
     end: int
 
 
-# Order matters: long strings before short ones, comments before everything else.
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_ECHAR = r"\\[tbnrf\\\"']"
+_EXPONENT = r"[eE][+-]?[0-9]+"
+
+# One alternative per terminal; the first that matches wins, so longer forms come first
+# (long strings before short ones, prefixed names before keywords, numbers before ".").
 _TOKEN_RE = re.compile(
-    r"""
-      (?P<ws>\s+)
+    rf"""
+      (?P<ws>[\x20\t\r\n]+)
     | (?P<comment>\#[^\r\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$]\w+)
-    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<word>(?:[^\s{}()\[\];,<>"'\#?$@^|!=&*+/\\]|\\.)+)
-    | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\];,<>^|!=&*+/\\?$@])
+    | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''
+                 |\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|{_ECHAR}))*\"\"\"
+                 |'(?:[^'\\\n\r]|{_ECHAR})*'
+                 |\"(?:[^\"\\\n\r]|{_ECHAR})*\")
+    | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$]{_VARNAME})
+    | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+    | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+    | (?P<word>[A-Za-z][A-Za-z0-9_]*)
+    | (?P<number>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)
+    | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+    | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{{}}()\[\];,.<>^|!=*+/?$-])
+    | (?P<error>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+class EscapeError(QueryError):
+    """A \\u or \\U escape that names no character."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        self.offset = offset
+        super().__init__(message)
+
+
+def decode_escapes(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with every \\uXXXX / \\UXXXXXXXX replaced by its character, and the offset map back.
+
+    The map is two sorted lists: at decoded offset ``decoded[i]`` and after, the raw offset
+    is the decoded one plus ``shift[i]``.
+    """
+    if "\\u" not in text and "\\U" not in text:
+        return text, [], []
+    parts: list[str] = []
+    decoded_at: list[int] = []
+    shifts: list[int] = []
+    pos = shift = 0
+    for match in _ESCAPE_RE.finditer(text):
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise EscapeError(f"the escape {match.group()} names no character", match.start())
+        parts.append(text[pos : match.start()])
+        parts.append(chr(code))
+        shift += len(match.group()) - 1
+        pos = match.end()
+        decoded_at.append(match.end() - shift)
+        shifts.append(shift)
+    parts.append(text[pos:])
+    return "".join(parts), decoded_at, shifts
+
+
+def _raw_offset(offset: int, decoded_at: list[int], shifts: list[int]) -> int:
+    i = bisect.bisect_right(decoded_at, offset) - 1
+    return offset if i < 0 else offset + shifts[i]
+
+
+def scan(text: str, decode: bool = True) -> Iterator[Token]:
+    """Every significant token of ``text``, ``error`` tokens included (offsets into ``text`` as written)."""
+    if decode:
+        try:
+            source, decoded_at, shifts = decode_escapes(text)
+        except EscapeError:
+            source, decoded_at, shifts = text, [], []
+    else:
+        source, decoded_at, shifts = text, [], []
+    for match in _TOKEN_RE.finditer(source):
+        kind = match.lastgroup or "error"
+        if kind in ("ws", "comment"):
+            continue
+        start, end = match.start(), match.end()
+        if decoded_at:
+            start, end = _raw_offset(start, decoded_at, shifts), _raw_offset(end, decoded_at, shifts)
+        yield Token(kind, match.group(), start, end)
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of ``text`` (no whitespace, no comments)."""
-    pos = 0
-    while pos < len(text):
-        match = _TOKEN_RE.match(text, pos)
-        if match is None:  # an unterminated string: let the real parser report it
-            yield Token("punct", text[pos], pos, pos + 1)
-            pos += 1
-            continue
-        kind = match.lastgroup or "punct"
-        if kind not in ("ws", "comment"):
-            yield Token(kind, match.group(), match.start(), match.end())
-        pos = match.end()
+    """The significant tokens of ``text`` (no whitespace, no comments), escapes decoded."""
+    return scan(text)
 
 
 def _is_keyword(token: Token, *names: str) -> bool:
@@ -67,12 +148,19 @@ def keywords(text: str) -> set[str]:
 
 
 def declared_prefixes(text: str) -> dict[str, str]:
-    """``PREFIX p: <iri>`` declarations of the prologue (relative IRIs left as written)."""
+    """``PREFIX p: <iri>`` declarations of the prologue (relative IRIs left as written); reads no further."""
     found: dict[str, str] = {}
-    toks = list(tokens(text))
-    for i, tok in enumerate(toks[:-2]):
-        if _is_keyword(tok, "PREFIX") and toks[i + 1].text.endswith(":") and toks[i + 2].kind == "iri":
-            found[toks[i + 1].text[:-1]] = toks[i + 2].text[1:-1]
+    toks = tokens(text)
+    for tok in toks:
+        if _is_keyword(tok, "BASE"):
+            next(toks, None)
+        elif _is_keyword(tok, "PREFIX"):
+            name, iri = next(toks, None), next(toks, None)
+            if name is None or iri is None or not name.text.endswith(":") or iri.kind != "iri":
+                break
+            found[name.text[:-1]] = iri.text[1:-1]
+        else:
+            break
     return found
 
 
@@ -141,7 +229,7 @@ def _is_short_construct(text: str) -> bool:
     return False
 
 
-_VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SIMPLE_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def inject_values(text: str, bindings: Mapping[str, str]) -> str:
@@ -154,7 +242,7 @@ def inject_values(text: str, bindings: Mapping[str, str]) -> str:
     if not bindings:
         return text
     for name in bindings:
-        if not _VARNAME.match(name):
+        if not _SIMPLE_VARIABLE.match(name):
             raise QueryError(f"not a variable name: {name!r}")
     group = where_group(text)
     if group is None:

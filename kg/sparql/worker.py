@@ -38,7 +38,7 @@ def run_limited(
 ) -> T:
     """``func(*args)`` stopped after ``timeout`` seconds (None or 0: no limit, run here)."""
     if not timeout or timeout <= 0:
-        return func(*args)
+        return with_large_stack(func, args)
     if isolate and can_fork():
         return _in_child(func, args, timeout, block_network)
     return _in_thread(func, args, timeout)
@@ -50,13 +50,59 @@ def _stopped(timeout: float) -> QueryTimeout:
     )
 
 
+#: Stack for the thread that runs a query: Oxigraph's parser and optimiser recurse per UNION
+#: branch and nesting level, and overflow (a segfault) a default 8 MB stack near 8,000 branches.
+QUERY_STACK_BYTES = 256 * 1024 * 1024
+
+
+def with_large_stack(func: Callable[..., T], args: tuple[Any, ...]) -> T:
+    """``func(*args)`` in a new thread with a :data:`QUERY_STACK_BYTES` stack (address space, not memory)."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = func(*args)
+        except BaseException as exc:
+            box["error"] = exc
+
+    _start_with_large_stack(target).join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
+
+
+_stack_lock = threading.Lock()
+
+
+def _start_with_large_stack(target: Callable[[], None]) -> threading.Thread:
+    """A daemon thread running ``target``, started with the large stack (the size applies at start)."""
+    thread = threading.Thread(target=target, daemon=True)
+    with _stack_lock:
+        previous = threading.stack_size()
+        try:
+            threading.stack_size(QUERY_STACK_BYTES)
+        except (ValueError, RuntimeError):  # a platform that cannot: the default stack
+            thread.start()
+            return thread
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    return thread
+
+
 def _child_main(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], block_network: bool) -> None:
     if block_network:
+        # An empty network namespace: not even Oxigraph's own HTTP client (SERVICE) gets out.
+        from kg.sparql.netns import isolate_network
+
+        isolate_network()
         sys.addaudithook(_refuse_network)
     try:
-        outcome: tuple[str, Any] = ("ok", func(*args))
+        outcome: tuple[str, Any] = ("ok", with_large_stack(func, args))
     except KGError as exc:
-        outcome = ("kgerror", (type(exc).__name__, str(exc), exc.exit_code))
+        place = (getattr(exc, "line", None), getattr(exc, "column", None))
+        outcome = ("kgerror", (type(exc).__name__, str(exc), exc.exit_code, *place))
     except Exception as exc:
         outcome = ("error", f"{type(exc).__name__}: {exc}")
     try:
@@ -104,10 +150,14 @@ def _in_child(func: Callable[..., T], args: tuple[Any, ...], timeout: float, blo
     raise QueryError(str(payload))
 
 
-def _rebuild(name: str, message: str, exit_code: int) -> KGError:
+def _rebuild(name: str, message: str, exit_code: int, line: int | None = None, column: int | None = None) -> KGError:
     """The child's KGError again, as its own class where it can be made from a message."""
     import kg.errors as errors
 
+    if line is not None and column is not None:
+        from kg.sparql.check import QuerySyntaxError
+
+        return QuerySyntaxError(message, line, column)
     cls = getattr(errors, name, None)
     if isinstance(cls, type) and issubclass(cls, KGError):
         try:
@@ -129,8 +179,7 @@ def _in_thread(func: Callable[..., T], args: tuple[Any, ...], timeout: float) ->
         except BaseException as exc:
             box["error"] = exc
 
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
+    thread = _start_with_large_stack(target)
     thread.join(timeout)
     if thread.is_alive():
         raise _stopped(timeout)
