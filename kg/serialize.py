@@ -104,7 +104,9 @@ def _turtle(canon: Graph) -> str:
 
 
 def _ntriples(canon: Graph) -> str:
-    lines = canon.serialize(format="nt").splitlines()
+    # Split at "\n" only: str.splitlines() also splits at U+2028, U+2029, U+0085, \f, \v and \x1c-\x1e,
+    # which rdflib writes raw inside literals (N-Triples allows them), and would cut a triple in two.
+    lines = canon.serialize(format="nt").split("\n")
     return "\n".join(sorted((line for line in lines if line.strip()), key=ntriples_order)) + "\n"
 
 
