@@ -108,18 +108,30 @@ class LoadedSources:
         return self.subject_files.get(subject, [])
 
 
-def load_sources(files: Iterable[Path]) -> LoadedSources:
-    """Parse every file and merge them into one in-memory rdflib graph.
+def parse_sources(files: Iterable[Path]) -> list[tuple[Path, list[ox.Triple]]]:
+    """Parse every file into Oxigraph triples, blank nodes renamed per file (``_:b0`` in two files stays two)."""
+    parsed = []
+    for index, path in enumerate(files):
+        triples = parse_file(path)
+        if any(isinstance(t, ox.BlankNode) for triple in triples for t in (triple.subject, triple.object)):
+            triples = [ox.Triple(_scoped_ox(s, index), p, _scoped_ox(o, index)) for s, p, o in triples]  # type: ignore[arg-type]
+        parsed.append((path, triples))
+    return parsed
 
-    Blank nodes are renamed per file, so ``_:b0`` in two files stays two nodes.
-    """
+
+def _scoped_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal, index: int) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    return ox.BlankNode(f"f{index}x{term.value}") if isinstance(term, ox.BlankNode) else term
+
+
+def loaded_from(parsed: list[tuple[Path, list[ox.Triple]]]) -> LoadedSources:
+    """The merged in-memory rdflib graph of parsed files, and which file each subject was stated in."""
     graph = new_graph()
     loaded = LoadedSources(graph=graph, files=[])
-    for index, path in enumerate(files):
+    for path, triples in parsed:
         loaded.files.append(path)
         name = str(path)
-        for triple in parse_file(path):
-            s, p, o = (_scoped(to_rdflib(t), index) for t in triple)
+        for triple in triples:
+            s, p, o = (to_rdflib(t) for t in triple)
             graph.add((s, p, o))
             seen = loaded.subject_files.setdefault(s, [])
             if name not in seen:
@@ -127,7 +139,9 @@ def load_sources(files: Iterable[Path]) -> LoadedSources:
     return loaded
 
 
-def _scoped(term: Node, index: int) -> Node:
-    if isinstance(term, BNode):
-        return BNode(f"f{index}x{term}")
-    return term
+def load_sources(files: Iterable[Path]) -> LoadedSources:
+    """Parse every file and merge them into one in-memory rdflib graph.
+
+    Blank nodes are renamed per file, so ``_:b0`` in two files stays two nodes.
+    """
+    return loaded_from(parse_sources(files))
