@@ -107,7 +107,11 @@ class Outputs:
     def new(self) -> Path:
         """An empty folder for the next generation (published only by :meth:`publish`)."""
         try:
-            return Path(tempfile.mkdtemp(prefix=GENERATION_PREFIX, dir=self.folder))
+            path = Path(tempfile.mkdtemp(prefix=GENERATION_PREFIX, dir=self.folder))
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(path, 0o777 & ~umask)  # mkdtemp makes 0700; the outputs are for every reader
+            return path
         except OSError as exc:
             raise cannot_write(self.folder, exc) from None
 
