@@ -38,7 +38,7 @@ DEBRIS_PREFIXES = (GENERATION_PREFIX, ".current.", ".store.new-", ".store.old-",
 def cannot_write(where: Path, exc: OSError) -> InputError:
     """One line for an output that cannot be written: a full disk, a read-only or unwritable folder."""
     reason = exc.strerror or str(exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(exc):  # RocksDB's own text
         reason = "no space left on the device"
     return InputError(
         f"cannot write the build outputs to {where}: {reason}; the previous outputs are left as they were"
