@@ -25,7 +25,7 @@ from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.paths import PACKAGE_DIR, default_out_dir, seeds_dir
 from kg.serialize import EXPORTS, canonical_triples, exports_of
-from kg.sources import loaded_from, parse_sources, source_files
+from kg.sources import loaded_from, parse_sources, read_regular, source_files
 from kg.store import BACKENDS, bulk_load_ntriples, write_store
 from kg.validate import ValidationReport, validate_loaded
 
@@ -95,12 +95,12 @@ def fingerprint(files: list[Path], seed_dirs: list[Path], backend: str) -> str:
     for kind, paths in (("source", files), ("code", code)):
         for path in paths:
             digest.update(f"{kind} {path.resolve()}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(hashlib.sha256(read_regular(path)).digest())
     for folder in seed_dirs:
         for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-            if path.is_file() and path.suffix == ".txt":
+            if path.suffix == ".txt" and path.is_file():
                 digest.update(f"seed {path.resolve()}\n".encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                digest.update(hashlib.sha256(read_regular(path)).digest())
     for module in ("pyoxigraph", "rdflib", "pyshacl"):
         from importlib.metadata import PackageNotFoundError, version
 

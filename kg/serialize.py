@@ -156,24 +156,33 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a file so that readers see either the old or the new content, never half.
 
     A path that exists but is no regular file (``/dev/stdout``, a FIFO, a device)
-    is written into, never replaced.
+    is written into, never replaced. A path that cannot be written (a read-only
+    or pseudo file system such as ``/proc``, a full disk) is an InputError: one line, exit 2.
     """
+    from kg.errors import InputError
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    if path.exists() and not path.is_file():
-        with path.open("wb") as stream:
-            stream.write(payload)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("wb") as stream:
+                stream.write(payload)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
     try:
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
