@@ -181,12 +181,22 @@ def loaded_from(parsed: list[tuple[Path, list[ox.Triple]]]) -> LoadedSources:
     """The merged in-memory rdflib graph of parsed files, and which file each subject was stated in."""
     graph = new_graph()
     loaded = LoadedSources(graph=graph, files=[])
+    # Terms repeat (every predicate and class, most subjects): convert each once.
+    terms: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Node] = {}
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = to_rdflib(node)
+        return found
+
+    add = graph.add
     for path, triples in parsed:
         loaded.files.append(path)
         name = str(path)
-        for triple in triples:
-            s, p, o = (to_rdflib(t) for t in triple)
-            graph.add((s, p, o))
+        for ox_s, ox_p, ox_o in triples:
+            s = term(ox_s)
+            add((s, term(ox_p), term(ox_o)))
             seen = loaded.subject_files.setdefault(s, [])
             if name not in seen:
                 seen.append(name)
