@@ -103,12 +103,21 @@ def exports_of(ordered: list[ox.Triple]) -> dict[str, bytes]:
     plain = [line for line in lines if "_:" not in line]
     blank = [line for line in lines if "_:" in line]
     nt = "".join(line + " .\n" for part in (plain, blank) for line in part).encode("utf-8")
-    prefixes = dict(sorted(PREFIXES.items()))
     return {
-        "graph.ttl": ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"",
+        "graph.ttl": _turtle(ordered),
         "graph.nt": nt,
         "graph.jsonld": (ox.serialize(ordered, format=ox.RdfFormat.JSON_LD) or b"[]") + b"\n",
     }
+
+
+def _turtle(ordered: list[ox.Triple]) -> bytes:
+    """Oxigraph's Turtle with the prefix lines in prefix order (Oxigraph's own order is not promised)."""
+    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    body_start = 0
+    while data.startswith(b"@prefix ", body_start):
+        body_start = data.index(b"\n", body_start) + 1
+    header = "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in sorted(PREFIXES.items()))
+    return header.encode("utf-8") + data[body_start:]
 
 
 def exports(graph: Graph | Iterable[ox.Triple]) -> dict[str, str]:

@@ -8,6 +8,7 @@ rdflib's parsers and for Oxigraph's.
 
 from __future__ import annotations
 
+import json
 import sys
 import unicodedata
 
@@ -95,3 +96,50 @@ def test_every_control_character_survives_each_export() -> None:
         data = exports(source)[name]
         assert isomorphic(Graph().parse(data=data, format=rdflib_format), source), name
         assert isomorphic(oxigraph_reading(data, ox_format), source), name
+
+
+def test_the_canonical_forms_are_as_the_readme_promises() -> None:
+    """Worked out by hand: sorted unique N-Triples lines, Turtle grouped by subject with our prefixes,
+    expanded JSON-LD one node object per subject in the same order."""
+    turtle = """
+        @prefix ex: <http://example.org/> .
+        ex:b ex:p "2" ; ex:p "1"@zh .
+        ex:a a ex:C ; ex:q 3 .
+        ex:a ex:q 3 .
+    """
+    source = Graph().parse(data=turtle, format="turtle")
+    files = exports(source)
+    assert files["graph.nt"] == (
+        "<http://example.org/a> <http://example.org/q> "
+        '"3"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        "<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/C> .\n"
+        '<http://example.org/b> <http://example.org/p> "1"@zh .\n'
+        '<http://example.org/b> <http://example.org/p> "2" .\n'
+    )
+    ttl = files["graph.ttl"]
+    prefix_lines = [line for line in ttl.splitlines() if line.startswith("@prefix")]
+    assert prefix_lines == sorted(prefix_lines) and "@prefix zf: <https://w3id.org/zhengfa-kg/def/> ." in prefix_lines
+    body = [line for line in ttl.split("\n") if line and not line.startswith("@prefix")]
+    assert body == [
+        "<http://example.org/a> <http://example.org/q> 3 ;",
+        "\ta <http://example.org/C> .",
+        '<http://example.org/b> <http://example.org/p> "1"@zh , "2" .',
+    ]
+    assert json.loads(files["graph.jsonld"]) == [
+        {
+            "@id": "http://example.org/a",
+            "http://example.org/q": [{"@type": "http://www.w3.org/2001/XMLSchema#integer", "@value": "3"}],
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": [{"@id": "http://example.org/C"}],
+        },
+        {"@id": "http://example.org/b", "http://example.org/p": [{"@language": "zh", "@value": "1"}, {"@value": "2"}]},
+    ]
+
+
+def test_blank_node_labels_do_not_depend_on_parse_order_or_input_labels() -> None:
+    one = '<http://x/s> <http://x/sel> _:a .\n_:a <http://x/exact> "q" .\n<http://x/t> <http://x/sel> _:b .\n_:b <http://x/exact> "r" .\n'
+    two = '_:z9 <http://x/exact> "r" .\n<http://x/s> <http://x/sel> _:k .\n<http://x/t> <http://x/sel> _:z9 .\n_:k <http://x/exact> "q" .\n'
+    first, second = exports(Graph().parse(data=one, format="nt")), exports(Graph().parse(data=two, format="nt"))
+    assert first == second
+    lines = first["graph.nt"].split("\n")[:-1]
+    assert [line.startswith("<") for line in lines] == [True, True, False, False]  # blank-node lines last…
+    assert all("_:b" in line for line in lines)  # …each one naming a content label
