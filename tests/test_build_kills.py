@@ -135,3 +135,33 @@ def test_fifty_random_kills_never_mix_generations(tmp_path: Path) -> None:
         if n % 5 == 0:  # between, the next build starts among what the killed ones left: they pile up
             assert complete_build(out, extra) == expected_new
     assert outcomes["old"] > 0  # the delays did land inside builds
+
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.slow
+def test_a_killed_validating_build_takes_its_validation_child_with_it(tmp_path: Path) -> None:
+    """Validation runs in a forked child; killing the build must not leave it running or holding dist/."""
+    out = tmp_path / "dist-validating"
+    args = [a for a in command(out, None) if a != "--no-validate"]
+    killed = subprocess.run(args, capture_output=True, env=environment(KG_TEST_KILL_AT="after-graph.nt"), timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while processes_mentioning(str(out)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_mentioning(str(out)) == []
+    assert generation_triples(out) is None  # killed before the switch of a first build
+    done = subprocess.run(args, capture_output=True, text=True, env=environment(), timeout=300)
+    assert done.returncode == 0, done.stderr  # not "another kg build is writing"
+    assert "validation: conforms" in done.stdout
+    assert_tidy(out)
