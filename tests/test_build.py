@@ -203,3 +203,15 @@ def test_python_dash_m_kg_runs() -> None:
 def test_ontology_reference_is_up_to_date() -> None:
     result = CliRunner().invoke(app, ["docs", "--check", "-o", str(ROOT / "docs" / "ontology.md")])
     assert result.exit_code == 0, "docs/ontology.md is stale: run `kg docs`"
+
+
+def test_a_store_elsewhere_is_written_after_validation(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "stores" / "mine"
+    result = build(out_dir=tmp_path / "out", store=elsewhere)
+    assert result.outputs["store"] == elsewhere and elsewhere.is_symlink()
+    assert len(ox.Store.read_only(str(elsewhere))) == result.triples
+    assert not (tmp_path / "out" / "store").exists()  # the generation holds the exports only
+    target = os.readlink(elsewhere)
+    with pytest.raises(ValidationFailed):
+        build([INVALID / "broken-quote.ttl"], out_dir=tmp_path / "out", store=elsewhere)
+    assert os.readlink(elsewhere) == target  # a failing build leaves the store as it was
