@@ -121,22 +121,23 @@ def build(
     seed_dirs: list[Path] | None = None,
     force: bool = False,
 ) -> BuildResult:
-    """Build the graph; on a validation failure nothing is written and ValidationFailed is raised."""
+    """Build the graph; on a validation failure the outputs stay as they were and ValidationFailed is raised."""
     if backend not in BACKENDS:
         raise UsageError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     started = time.perf_counter()
     out = Path(out_dir) if out_dir else default_out_dir()
     own_store = store is None or os.path.abspath(store) == os.path.abspath(out / "store")
     files = source_files(include)
-    print_ = fingerprint(files, seed_dirs or [seeds_dir()], backend if own_store else f"{backend} {store}")
+    inputs_hash = fingerprint(files, seed_dirs or [seeds_dir()], backend if own_store else f"{backend} {store}")
     outputs = Outputs(out)
     with outputs.locked():
         manifest = outputs.manifest()
         if (
             not force
             and manifest is not None
-            and manifest.get("fingerprint") == print_
+            and manifest.get("fingerprint") == inputs_hash
             and (manifest.get("validated") or not validate)
+            and outputs.holds(_generation_files(backend, own_store))
         ):
             outputs.link_outputs()
             outputs.clean()
@@ -170,7 +171,7 @@ def build(
             if validation is not None:
                 validation.close()
         manifest = {
-            "fingerprint": print_,
+            "fingerprint": inputs_hash,
             "triples": len(ordered),
             "class_counts": counts,
             "validated": validate,
@@ -184,7 +185,7 @@ def build(
         report=report,
         seconds=time.perf_counter() - started,
         outputs=_output_paths(out, store, backend, own_store),
-        fingerprint=print_,
+        fingerprint=inputs_hash,
     )
 
 
@@ -203,6 +204,10 @@ def _write_generation(generation: Path, data: dict[str, bytes], with_store: bool
         store.flush()
         del store
     kill_point("generation-written")
+
+
+def _generation_files(backend: str, own_store: bool) -> list[str]:
+    return [*EXPORTS, "store"] if backend == "oxigraph" and own_store else list(EXPORTS)
 
 
 def _output_paths(out: Path, store: Path | None, backend: str, own_store: bool) -> dict[str, Path]:

@@ -98,6 +98,11 @@ class Outputs:
         target = self.folder / os.readlink(link)
         return target if (target / MANIFEST).is_file() else None
 
+    def holds(self, names: list[str]) -> bool:
+        """Whether the current generation has every one of ``names`` (nobody deleted a part of it)."""
+        current = self.current()
+        return current is not None and all((current / name).exists() for name in names)
+
     def manifest(self) -> dict[str, object] | None:
         current = self.current()
         if current is None:

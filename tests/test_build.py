@@ -97,6 +97,12 @@ def test_unchanged_inputs_rebuild_nothing_and_say_so(tmp_path: Path) -> None:
     assert {name: (tmp_path / name).stat().st_mtime_ns for name in stamps} == stamps
     assert "nothing to do: the inputs are unchanged" in again.summary()
     assert f"{first.report.checked_evidence} evidence quotes checked" in again.summary()  # type: ignore[union-attr]
+    (tmp_path / generation / "graph.jsonld").unlink()  # a generation missing a part is rebuilt
+    rebuilt = build(out_dir=tmp_path)
+    assert (
+        not rebuilt.unchanged and (tmp_path / "graph.jsonld").read_bytes() == first.outputs["graph.jsonld"].read_bytes()
+    )
+    generation = os.readlink(tmp_path / "current")
     forced = build(out_dir=tmp_path, force=True)
     assert not forced.unchanged and os.readlink(tmp_path / "current") != generation
     assert (tmp_path / "graph.nt").read_bytes() == first.outputs["graph.nt"].read_bytes()
