@@ -8,9 +8,11 @@ appears. An existing seed is never overwritten, nor a text registered twice.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -55,6 +57,69 @@ class Registration:
         lines += [f"warning: {w}" for w in self.warnings]
         lines.append(f"next: kg extract {self.text_path} -o draft.ttl   (and --format md for a review checklist)")
         return "\n".join(lines)
+
+
+#: Share of implausible characters above which a declared encoding is taken to be wrong.
+IMPLAUSIBLE_SHARE = 0.02
+#: Share of Latin-1 supplement characters above which a text is taken to be multi-byte text read byte by byte.
+LATIN_SHARE = 0.3
+_CP1252_EXTRA = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+_BOMS = {
+    codecs.BOM_UTF8: ("utf-8", "utf_8", "utf_8_sig"),
+    codecs.BOM_UTF32_LE: ("utf_32", "utf_32_le"),
+    codecs.BOM_UTF32_BE: ("utf_32", "utf_32_be"),
+    codecs.BOM_UTF16_LE: ("utf_16", "utf_16_le", "utf_32", "utf_32_le"),
+    codecs.BOM_UTF16_BE: ("utf_16", "utf_16_be"),
+}
+
+
+def implausible(ch: str) -> bool:
+    """A character a wrongly decoded text is full of and a real one hardly holds.
+
+    Private use, unassigned and surrogate code points, C0/C1 controls other than
+    line and tab characters, U+FFFD and the CJK compatibility ideographs
+    (decoding UTF-8 as UTF-16 gives about a third private-use characters; as
+    Latin-1, a third C1 controls).
+    """
+    if ch in "\t\n\r\f\ufeff":
+        return False
+    return unicodedata.category(ch) in ("Co", "Cn", "Cs", "Cc") or ch == "\ufffd" or "\uf900" <= ch <= "\ufaff"
+
+
+def check_declared_encoding(data: bytes, encoding: str, text: str, name: str) -> None:
+    """Refuse a text whose declared ``--encoding`` is evidently wrong (it would store mojibake)."""
+    codec = codecs.lookup(encoding).name.replace("-", "_")
+    for bom, codecs_with_it in sorted(_BOMS.items(), key=lambda item: -len(item[0])):
+        if data.startswith(bom):
+            if codec not in codecs_with_it:
+                kind = codecs_with_it[0].replace("_", "-").upper()
+                raise InputError(f"{name}: starts with a {kind} byte-order mark, but --encoding says {encoding}")
+            break
+    if codec not in ("utf_8", "utf_8_sig") and not data.isascii() and b"\0" not in data:
+        try:
+            as_utf8 = data.decode("utf-8")
+        except UnicodeDecodeError:
+            as_utf8 = None
+        if as_utf8 is not None and as_utf8 != text:
+            raise InputError(
+                f"{name}: this is valid UTF-8 text, which --encoding {encoding} would turn into other characters "
+                f"({text[:12]!r} instead of {as_utf8[:12]!r}); leave out --encoding"
+            )
+    sample = [ch for ch in text[:200_000] if not ch.isspace()]
+    bad = sum(1 for ch in sample if implausible(ch))
+    if sample and (bad / len(sample) > IMPLAUSIBLE_SHARE or "\0" in text):
+        raise InputError(
+            f"{name}: read as {encoding}, {bad} of {len(sample)} characters are private-use, unassigned or control "
+            f"characters ({text[:12]!r}…): the file is not {encoding}; give its real encoding"
+        )
+    # A multi-byte text (Chinese in GB18030 or UTF-8) read as Latin-1 or a Windows code page is all
+    # accented letters and symbols; a real European text has a few in every hundred characters.
+    latin = sum(1 for ch in sample if "\x80" <= ch <= "\xff" or ch in _CP1252_EXTRA)
+    if sample and latin / len(sample) > LATIN_SHARE:
+        raise InputError(
+            f"{name}: read as {encoding}, {latin} of {len(sample)} characters are accented letters or symbols "
+            f"({text[:12]!r}…): this looks like a multi-byte text (GB18030? UTF-8?); give its real encoding"
+        )
 
 
 def parse_date(value: str) -> Literal:
@@ -206,6 +271,8 @@ def add_source(
         raise InputError(f"{file}: {size:,} bytes is too large for a seed text (at most {MAX_BYTES:,})")
     data = file.read_bytes()
     text = decode_bytes(data, encoding, str(file))
+    if encoding is not None:
+        check_declared_encoding(data, encoding, text, str(file))
     converted = encoding is not None and text.encode("utf-8") != data
     stored = text.encode("utf-8") if converted else data
     sha = hashlib.sha256(stored).hexdigest()

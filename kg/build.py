@@ -1,22 +1,40 @@
-"""``kg build``: load the sources, validate them, write the store and the exports."""
+"""``kg build``: load the sources, validate them, write the store and the exports as one generation.
+
+The outputs are replaced all at once (see :mod:`kg.generation`), and a build
+whose inputs have not changed since the current generation does nothing: the
+generation records a fingerprint of everything the outputs are made from (the
+source files, the seed texts, the code that builds them).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.errors import ValidationFailed
-from kg.namespaces import PREFIXES, RDF
-from kg.paths import default_out_dir
-from kg.serialize import exports, write_atomic
-from kg.sources import load_sources, source_files
-from kg.store import BACKENDS, write_store
-from kg.validate import ValidationReport, validate_loaded
+from kg.dataset import write_description
+from kg.errors import UsageError, ValidationFailed
+from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
+from kg.namespaces import PREFIXES
+from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
+from kg.serialize import EXPORTS, canonical_triples, exports_of
+from kg.sources import loaded_from, parse_sources, read_regular, source_files
+from kg.store import BACKENDS, bulk_load_ntriples, write_store
+from kg.validate import ValidationReport
+from kg.validate_child import ValidationRun
+
+#: VoID and DCAT of the exports (kg.dataset), written into every generation beside them.
+DESCRIPTION = "void.ttl"
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass
@@ -26,46 +44,76 @@ class BuildResult:
     report: ValidationReport | None
     seconds: float
     outputs: dict[str, Path] = field(default_factory=dict)
+    #: True when the inputs were unchanged and nothing was rebuilt.
+    unchanged: bool = False
+    fingerprint: str = ""
+    checked_evidence: int | None = None
 
     def summary(self) -> str:
-        lines = [f"triples: {self.triples}", "entities per class:"]
+        lines = []
+        if self.unchanged:
+            lines.append(
+                f"nothing to do: the inputs are unchanged since the current build (fingerprint {self.fingerprint[:16]}); "
+                "outputs left as they are (--force rebuilds)"
+            )
+        lines += [f"triples: {self.triples}", "entities per class:"]
         lines += [f"  {name}: {count}" for name, count in self.class_counts.items()]
-        if self.report is None:
-            lines.append("validation: skipped")
-        else:
+        if self.report is not None:
             status = "conforms" if self.report.conforms else "FAILED"
             lines.append(f"validation: {status} ({self.report.checked_evidence} evidence quotes checked)")
-        lines += [f"wrote {name}: {path}" for name, path in self.outputs.items()]
+        elif self.checked_evidence is not None:
+            lines.append(f"validation: conforms ({self.checked_evidence} evidence quotes checked when built)")
+        else:
+            lines.append("validation: skipped")
+        verb = "current" if self.unchanged else "wrote"
+        lines += [f"{verb} {name}: {path}" for name, path in self.outputs.items()]
         lines.append(f"seconds: {self.seconds:.2f}")
         return "\n".join(lines)
 
 
-def class_counts(graph: Graph) -> dict[str, int]:
-    """Entities per class for the project's own and the reused classes (by prefixed name)."""
+def class_counts(triples: Iterable[ox.Triple] | Graph) -> dict[str, int]:
+    """Entities per class for the project's own and the reused classes (by prefixed name).
+
+    Takes Oxigraph triples or an rdflib graph (``kg stats``).
+    """
     counts: Counter[str] = Counter()
-    for _s, cls in graph.subject_objects(RDF.type):
-        if not isinstance(cls, URIRef):
+    for _s, p, o in triples:
+        if _iri(p) != RDF_TYPE or (cls := _iri(o)) is None:
             continue
-        name = str(cls)
         for prefix, iri in PREFIXES.items():
-            if name.startswith(iri) and prefix not in {"owl", "rdf", "rdfs", "sh"}:
-                counts[f"{prefix}:{name[len(iri) :]}"] += 1
+            if cls.startswith(iri) and prefix not in {"owl", "rdf", "rdfs", "sh"}:
+                counts[f"{prefix}:{cls[len(iri) :]}"] += 1
                 break
     return dict(sorted(counts.items()))
 
 
-def _description(files: dict[str, str], store_path: Path | None) -> bytes:
-    """VoID and DCAT of the exports, counted on the store just written (or on an in-memory load)."""
-    import pyoxigraph as ox
+def _iri(term: object) -> str | None:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term) if isinstance(term, URIRef) else None
 
-    from kg.dataset import write_description
 
-    if store_path is not None:
-        store = ox.Store.read_only(str(store_path))
-    else:
-        store = ox.Store()
-        store.bulk_load(files["graph.nt"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return write_description(store, {name: data.encode("utf-8") for name, data in files.items()})
+def fingerprint(files: list[Path], seed_dirs: list[Path], backend: str) -> str:
+    """A hash of everything a build's outputs are made from: sources, seed texts, the building code."""
+    digest = hashlib.sha256(f"backend {backend}\n".encode())
+    code = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".rq") and "_data" not in p.parts)
+    for kind, paths in (("source", files), ("code", code)):
+        for path in paths:
+            digest.update(f"{kind} {path.resolve()}\n".encode())
+            digest.update(hashlib.sha256(read_regular(path)).digest())
+    for folder in seed_dirs:
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.suffix == ".txt" and path.is_file():
+                digest.update(f"seed {path.resolve()}\n".encode())
+                digest.update(hashlib.sha256(read_regular(path)).digest())
+    for module in ("pyoxigraph", "rdflib", "pyshacl"):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            digest.update(f"{module} {version(module)}\n".encode())
+        except PackageNotFoundError:
+            pass
+    return digest.hexdigest()
 
 
 def build(
@@ -75,34 +123,130 @@ def build(
     backend: str = "oxigraph",
     validate: bool = True,
     seed_dirs: list[Path] | None = None,
+    force: bool = False,
 ) -> BuildResult:
-    """Build the graph; on a validation failure nothing is written and ValidationFailed is raised."""
+    """Build the graph; on a validation failure the outputs stay as they were and ValidationFailed is raised."""
     if backend not in BACKENDS:
-        from kg.errors import UsageError
-
         raise UsageError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     started = time.perf_counter()
-    loaded = load_sources(source_files(include))
-    report = validate_loaded(loaded, seed_dirs) if validate else None
-    if report is not None and not report.conforms:
-        raise ValidationFailed(report.to_text())
-    graph = loaded.graph
     out = Path(out_dir) if out_dir else default_out_dir()
-    files = exports(graph)
-    outputs: dict[str, Path] = {}
-    for name, data in files.items():
-        write_atomic(out / name, data)
-        outputs[name] = out / name
-    if backend == "oxigraph":
-        store_path = Path(store) if store else out / "store"
-        write_store(store_path, files["graph.nt"].encode("utf-8"))
-        outputs["store"] = store_path
-    write_atomic(out / "void.ttl", _description(files, outputs.get("store")))
-    outputs["void.ttl"] = out / "void.ttl"
+    own_store = store is None or os.path.abspath(store) == os.path.abspath(out / "store")
+    files = source_files(include)
+    inputs_hash = fingerprint(files, seed_dirs or [seeds_dir()], backend if own_store else f"{backend} {store}")
+    outputs = Outputs(out)
+    with outputs.locked():
+        manifest = outputs.manifest()
+        if (
+            not force
+            and manifest is not None
+            and manifest.get("fingerprint") == inputs_hash
+            and (manifest.get("validated") or not validate)
+            and outputs.holds(_generation_files(backend, own_store))
+        ):
+            outputs.link_outputs()
+            outputs.clean()
+            return _unchanged(manifest, out, store, backend, own_store, started)
+        parsed = parse_sources(files)
+        # Validation (pure Python) runs in a child on the other core while the outputs are written.
+        validation = ValidationRun(loaded_from(parsed), seed_dirs, outputs.lock_fd) if validate else None
+        report = None
+        try:
+            ordered = canonical_triples(t for _path, triples in parsed for t in triples)
+            del parsed
+            data = exports_of(ordered)
+            counts = class_counts(ordered)
+            generation = outputs.new()
+            try:
+                _write_generation(generation, data, backend == "oxigraph" and own_store)
+                if validation is not None:
+                    report = validation.result()
+                    if not report.conforms:
+                        raise ValidationFailed(report.to_text())
+                if backend == "oxigraph" and not own_store:
+                    assert store is not None
+                    write_store(Path(store), data["graph.nt"])
+            except OSError as exc:
+                shutil.rmtree(generation, ignore_errors=True)
+                raise cannot_write(out, exc) from None
+            except BaseException:
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
+        finally:
+            if validation is not None:
+                validation.close()
+        manifest = {
+            "fingerprint": inputs_hash,
+            "triples": len(ordered),
+            "class_counts": counts,
+            "validated": validate,
+            "checked_evidence": report.checked_evidence if report else None,
+            "backend": backend,
+        }
+        outputs.publish(generation, manifest)
     return BuildResult(
-        triples=len(graph),
-        class_counts=class_counts(graph),
+        triples=len(ordered),
+        class_counts=counts,
         report=report,
         seconds=time.perf_counter() - started,
-        outputs=outputs,
+        outputs=_output_paths(out, store, backend, own_store),
+        fingerprint=inputs_hash,
     )
+
+
+def _write_generation(generation: Path, data: dict[str, bytes], with_store: bool) -> None:
+    """The exports and (for the default backend) the store, each flushed to disk before the switch."""
+    for name in EXPORTS:
+        _write_synced(generation / name, data[name])
+        kill_point(f"after-{name}")
+    if with_store:
+        store = ox.Store(str(generation / "store"))
+        bulk_load_ntriples(store, data["graph.nt"])
+        kill_point("store-loaded")
+        store.flush()
+    else:
+        # The description is counted on a store: an in-memory one when the build writes none here.
+        store = ox.Store()
+        bulk_load_ntriples(store, data["graph.nt"])
+    _write_synced(generation / "void.ttl", write_description(store, {name: data[name] for name in EXPORTS}))
+    del store
+    kill_point("generation-written")
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _generation_files(backend: str, own_store: bool) -> list[str]:
+    files = [*EXPORTS, DESCRIPTION]
+    return [*files, "store"] if backend == "oxigraph" and own_store else files
+
+
+def _output_paths(out: Path, store: Path | None, backend: str, own_store: bool) -> dict[str, Path]:
+    paths = {name: out / name for name in (*EXPORTS, DESCRIPTION)}
+    if backend == "oxigraph":
+        paths["store"] = out / "store" if own_store else Path(store or out / "store")
+    return paths
+
+
+def _unchanged(
+    manifest: dict[str, object], out: Path, store: Path | None, backend: str, own_store: bool, started: float
+) -> BuildResult:
+    counts = manifest.get("class_counts")
+    checked = manifest.get("checked_evidence")
+    triples = manifest.get("triples")
+    return BuildResult(
+        triples=triples if isinstance(triples, int) else 0,
+        class_counts=dict(counts) if isinstance(counts, dict) else {},
+        report=None,
+        seconds=time.perf_counter() - started,
+        outputs=_output_paths(out, store, backend, own_store),
+        unchanged=True,
+        fingerprint=str(manifest.get("fingerprint", "")),
+        checked_evidence=checked if isinstance(checked, int) else None,
+    )
+
+
+__all__ = ["OUTPUTS", "BuildResult", "build", "class_counts", "fingerprint"]

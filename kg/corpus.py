@@ -11,6 +11,7 @@ from rdflib import Graph, URIRef
 from kg.errors import InputError, SeedChecksumError
 from kg.namespaces import RDF, ZF
 from kg.project import seeds_dir
+from kg.sources import read_regular
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class SourceText:
     path: Path
     sha256: str
     text: str
+
+
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
 
 
 def sha256_of(path: Path) -> str:
@@ -40,10 +45,10 @@ def load_corpus(graph: Graph, seed_dirs: list[Path] | None = None) -> dict[URIRe
         expected = graph.value(doc, ZF.sha256)
         if name is None or expected is None:
             raise InputError(f"{doc}: source document metadata needs zf:seedFile and zf:sha256")
-        path = next((d / str(name) for d in folders if (d / str(name)).is_file()), None)
+        path = next((d / str(name) for d in folders if _present(d / str(name))), None)
         if path is None:
             raise InputError(f"{doc}: seed file {name} not found in {', '.join(map(str, folders))}")
-        data = path.read_bytes()
+        data = read_regular(path)  # one line for an unreadable file, a broken link, a named pipe
         actual = hashlib.sha256(data).hexdigest()
         if actual != str(expected):
             raise SeedChecksumError(

@@ -3,7 +3,7 @@
 Either side is a build folder (``dist/``), a release folder, an RDF file (``.nt``,
 ``.ttl``, ``.jsonld``, each optionally ``.gz``) or ``working`` (the sources of
 the checkout, unbuilt). Blank nodes get content-derived labels on both sides
-(:func:`kg.serialize.canonical`), so an unchanged graph gives an empty diff.
+(:func:`canonical`), so an unchanged graph gives an empty diff.
 
 Statements are grouped by the entity that owns them: its own triples and those
 of the blank nodes hanging off it (an evidence node's selectors). ``--format nt``
@@ -31,10 +31,15 @@ WORKING = "working"
 _RDF_FORMATS = {".nt": "nt", ".ttl": "turtle", ".jsonld": "json-ld"}
 
 
+def canonical(graph: Graph) -> Graph:
+    """``graph`` with content-derived blank-node labels, as the build's exports label them."""
+    from kg.serialize import canonical_triples, from_rdflib, to_rdflib_graph
+
+    return to_rdflib_graph(canonical_triples(from_rdflib(graph)))
+
+
 def load_side(spec: str) -> Graph:
     """The graph a diff side names (see the module doc), canonicalised."""
-    from kg.serialize import canonical
-
     if spec == WORKING:
         from kg.sources import load_sources, source_files
 

@@ -6,6 +6,8 @@ column of a syntax error, which rdflib's Turtle parser does not.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,19 +35,74 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def rdf_files_under(path: Path) -> list[Path]:
-    """One file, or every RDF file below a folder, in a stable order."""
-    if path.is_file():
-        if path.suffix not in FORMATS:
-            raise InputError(f"{path}: not an RDF file (expected one of {', '.join(FORMATS)})")
-        return [path]
+    """One file, or every RDF file below a folder, in a stable order.
+
+    A broken link or anything that is not a regular file (a named pipe, a device)
+    with an RDF ending is an error, never silently skipped nor read (a pipe would
+    block the build forever).
+    """
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in FORMATS and p.is_file())
-    raise InputError(f"{path}: no such file or folder")
+        return regular_files(p for p in path.rglob("*") if p.suffix in FORMATS and not _is_real_dir(p))
+    if path.suffix not in FORMATS and path.is_file():
+        raise InputError(f"{path}: not an RDF file (expected one of {', '.join(FORMATS)})")
+    if not path.exists() and not path.is_symlink():
+        raise InputError(f"{path}: no such file or folder")
+    return regular_files([path])
+
+
+def _is_real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def regular_files(paths: Iterable[Path]) -> list[Path]:
+    """The paths sorted, after checking that each is (a link to) a regular file."""
+    found = sorted(paths)
+    for path in found:
+        if path.is_symlink() and not path.exists():
+            raise InputError(f"{path}: broken symbolic link (its target {os.readlink(path)} does not exist)")
+        if not path.is_file():
+            raise InputError(f"{path}: not a regular file ({_kind(path)}); remove it or replace it with a file")
+    return found
+
+
+def _kind(path: Path) -> str:
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; anything else is refused in one line instead of read (or waited on)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a named pipe opens at once and is refused below
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(f"{path}: broken symbolic link (its target {os.readlink(path)} does not exist)") from None
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{path}: not a regular file ({_kind(path)})")
+        os.set_blocking(fd, True)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
 
 
 def default_source_files() -> list[Path]:
     """Every Turtle file under ``ontology/`` and the seed metadata under ``seeds/``."""
-    return rdf_files_under(ontology_dir()) + sorted(seeds_dir().glob("*.ttl"))
+    return rdf_files_under(ontology_dir()) + regular_files(p for p in seeds_dir().glob("*.ttl") if not _is_real_dir(p))
 
 
 def source_files(include: Iterable[Path] = ()) -> list[Path]:
@@ -60,10 +117,7 @@ def parse_file(path: Path) -> list[ox.Triple]:
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    data = read_regular(path)
     try:
         quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
         return [q.triple for q in quads]
@@ -108,26 +162,50 @@ class LoadedSources:
         return self.subject_files.get(subject, [])
 
 
-def load_sources(files: Iterable[Path]) -> LoadedSources:
-    """Parse every file and merge them into one in-memory rdflib graph.
+def parse_sources(files: Iterable[Path]) -> list[tuple[Path, list[ox.Triple]]]:
+    """Parse every file into Oxigraph triples, blank nodes renamed per file (``_:b0`` in two files stays two)."""
+    parsed = []
+    for index, path in enumerate(files):
+        triples = parse_file(path)
+        if any(isinstance(t, ox.BlankNode) for triple in triples for t in (triple.subject, triple.object)):
+            triples = [ox.Triple(_scoped_ox(s, index), p, _scoped_ox(o, index)) for s, p, o in triples]  # type: ignore[arg-type]
+        parsed.append((path, triples))
+    return parsed
 
-    Blank nodes are renamed per file, so ``_:b0`` in two files stays two nodes.
-    """
+
+def _scoped_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal, index: int) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    return ox.BlankNode(f"f{index}x{term.value}") if isinstance(term, ox.BlankNode) else term
+
+
+def loaded_from(parsed: list[tuple[Path, list[ox.Triple]]]) -> LoadedSources:
+    """The merged in-memory rdflib graph of parsed files, and which file each subject was stated in."""
     graph = new_graph()
     loaded = LoadedSources(graph=graph, files=[])
-    for index, path in enumerate(files):
+    # Terms repeat (every predicate and class, most subjects): convert each once.
+    terms: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Node] = {}
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = to_rdflib(node)
+        return found
+
+    add = graph.add
+    for path, triples in parsed:
         loaded.files.append(path)
         name = str(path)
-        for triple in parse_file(path):
-            s, p, o = (_scoped(to_rdflib(t), index) for t in triple)
-            graph.add((s, p, o))
+        for ox_s, ox_p, ox_o in triples:
+            s = term(ox_s)
+            add((s, term(ox_p), term(ox_o)))
             seen = loaded.subject_files.setdefault(s, [])
             if name not in seen:
                 seen.append(name)
     return loaded
 
 
-def _scoped(term: Node, index: int) -> Node:
-    if isinstance(term, BNode):
-        return BNode(f"f{index}x{term}")
-    return term
+def load_sources(files: Iterable[Path]) -> LoadedSources:
+    """Parse every file and merge them into one in-memory rdflib graph.
+
+    Blank nodes are renamed per file, so ``_:b0`` in two files stays two nodes.
+    """
+    return loaded_from(parse_sources(files))

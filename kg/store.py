@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.paths import default_store_path
+from kg.project import default_store_path
 
 if TYPE_CHECKING:
     # Imported where a Graph is made: opening the store (kg compare, kg query) must not pay for rdflib.
@@ -22,18 +22,23 @@ BACKENDS: tuple[str, ...] = ("oxigraph", "memory")
 
 
 def write_store(path: Path, ntriples: bytes, workers: int | None = None) -> None:
-    """Replace the Oxigraph store at ``path`` with one holding ``ntriples``.
+    """Replace the Oxigraph store at ``path`` with one holding ``ntriples`` (for ``kg build --store PATH``).
 
-    The new store is built beside the old one and swapped in only when complete,
-    so a failed or interrupted build leaves the previous store in place. The
-    load runs on ``workers`` threads (default: one per CPU, at least two); see
-    :func:`load_parts` for what can load in parallel.
+    ``kg build``'s own store is part of a generation (:mod:`kg.generation`); a
+    store elsewhere is switched the same way on its own: it is built in a new
+    folder beside ``path`` (``.NAME.gen-PID-…``), and ``path``, a symlink, is
+    pointed at it with one rename, so a failed or killed build leaves the
+    previous store whole. Folders of earlier builds whose process is gone are
+    removed. The load runs on ``workers`` threads (default: one per CPU, at
+    least two); see :func:`load_parts` for what can load in parallel.
     """
+    import tempfile
+
+    from kg.generation import _pid_alive, _replace_with_link
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
-    stale = path.with_name(f".{path.name}.old-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{path.name}.gen-{os.getpid()}-", dir=path.parent))
     try:
         store = ox.Store(str(fresh))
         bulk_load_ntriples(store, ntriples, workers)
@@ -42,10 +47,17 @@ def write_store(path: Path, ntriples: bytes, workers: int | None = None) -> None
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    if path.exists():
-        os.replace(path, stale)
-    os.replace(fresh, path)
-    shutil.rmtree(stale, ignore_errors=True)
+    previous = path.parent / os.readlink(path) if path.is_symlink() else None
+    if path.is_dir() and not path.is_symlink():  # a store folder of the older layout
+        previous = path.with_name(f".{path.name}.old-{os.getpid()}")
+        os.replace(path, previous)
+    _replace_with_link(path, fresh.name)
+    for entry in path.parent.iterdir():
+        for marker in (f".{path.name}.gen-", f".{path.name}.old-", f".{path.name}.new-"):
+            if entry.name.startswith(marker) and entry != fresh:
+                owner = entry.name[len(marker) :].split("-", 1)[0]
+                if entry == previous or not _pid_alive(owner):
+                    shutil.rmtree(entry, ignore_errors=True)
 
 
 def load_parts(ntriples: bytes, pieces: int) -> list[bytes]:

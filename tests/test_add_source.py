@@ -3,6 +3,7 @@ no overwriting, and a clear error for bad input. Everything is written under tmp
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import subprocess
 import sys
@@ -225,3 +226,63 @@ def test_python_errors_are_kg_errors(tmp_path: Path) -> None:
         add_source(SEED_TEXT, title=" ", publisher="法制网", issued="2020-08-28", seeds=tmp_path, validate=False)
     with pytest.raises(InputError, match="no such file"):
         add_source(tmp_path / "none.txt", title="t", publisher="法制网", issued="2020-08-28", seeds=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("written", "declared", "expected"),
+    [
+        ("utf-8", "utf-16", "valid UTF-8 text"),
+        ("utf-8", "utf-16-be", "valid UTF-8 text"),
+        ("utf-8", "gb18030", "not valid gb18030"),  # strict decoding already refused this one
+        ("utf-8", "latin-1", "valid UTF-8 text"),
+        ("utf-8-sig", "latin-1", "starts with a UTF-8 byte-order mark"),
+        ("utf-16-le-bom", "utf-16-be", "not valid utf-16-be"),  # strict decoding
+        ("gb18030", "latin-1", "accented letters or symbols"),
+        ("gb18030", "big5", "not valid big5"),
+    ],
+)
+def test_a_wrong_declared_encoding_is_refused(tmp_path: Path, written: str, declared: str, expected: str) -> None:
+    """Issue 13 item 11: `--encoding utf-16` on a UTF-8 file stored mojibake and exited 0.
+
+    The seed text's 15,454 UTF-8 bytes decode as UTF-16 without an error (to 7,727 characters, a
+    third of them private-use), so strict decoding alone does not catch it.
+    """
+    seeds = tmp_path / "seeds"
+    source = tmp_path / "speech.txt"
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    if written == "utf-16-le-bom":
+        source.write_bytes(codecs.BOM_UTF16_LE + SPEECH.encode("utf-16-le"))
+    else:
+        source.write_bytes(text.encode(written) if written.startswith("utf-8") else SPEECH.encode(written))
+    with pytest.raises(InputError, match=expected):
+        add_source(source, title="t", publisher="法制网", issued="2021-03-02", encoding=declared, seeds=seeds)
+    assert not seeds.exists() or not list(seeds.iterdir())
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "add-source", str(source), "--title", "t", "--publisher", "法制网",
+         "--date", "2021-03-02", "--encoding", declared, "--seeds-dir", str(seeds)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and expected in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "gb18030", "gbk", "utf-8"])
+def test_a_right_declared_encoding_is_accepted(tmp_path: Path, encoding: str) -> None:
+    source = tmp_path / "speech.txt"
+    source.write_bytes(SPEECH.encode(encoding))
+    reg = add_source(
+        source, title="t", publisher="法制网", issued="2021-03-02", encoding=encoding, seeds=tmp_path / "seeds",
+        validate=False,
+    )  # fmt: skip
+    assert reg.text_path.read_text(encoding="utf-8") == SPEECH
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_a_european_text_in_a_single_byte_encoding_is_accepted(tmp_path: Path, encoding: str) -> None:
+    text = "Le Comité central a publié « l'avis » sur la réforme judiciaire, deuxième édition, 2021.\n" * 3
+    source = tmp_path / "avis.txt"
+    source.write_bytes(text.encode(encoding))
+    reg = add_source(
+        source, title="avis", publisher="法制网", issued="2021-03-02", encoding=encoding, seeds=tmp_path / "seeds",
+        language="fr", validate=False,
+    )  # fmt: skip
+    assert reg.text_path.read_text(encoding="utf-8") == text

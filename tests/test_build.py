@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,8 @@ from typer.testing import CliRunner
 
 from kg.build import BuildResult, build
 from kg.cli import app
-from kg.errors import RDFSyntaxError, SeedChecksumError, ValidationFailed
+from kg.errors import InputError, RDFSyntaxError, SeedChecksumError, ValidationFailed
+from kg.generation import Outputs
 from kg.project import seeds_dir
 from tests.conftest import ROOT
 
@@ -71,6 +74,65 @@ def test_outputs_are_deterministic(built: BuildResult, tmp_path: Path) -> None:
         assert again.outputs[name].read_bytes() == built.outputs[name].read_bytes(), name
 
 
+def test_outputs_are_one_generation_behind_fixed_links(built: BuildResult) -> None:
+    out = built.outputs["graph.ttl"].parent
+    current = os.readlink(out / "current")
+    assert current.startswith(".gen-") and (out / current / "manifest.json").is_file()
+    for name in ("store", "graph.ttl", "graph.nt", "graph.jsonld"):
+        assert os.readlink(out / name) == f"current/{name}"
+        assert (out / current / name).exists()
+    manifest = json.loads((out / current / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["triples"] == built.triples and manifest["validated"] is True
+    assert manifest["checked_evidence"] == built.report.checked_evidence  # type: ignore[union-attr]
+
+
+def test_unchanged_inputs_rebuild_nothing_and_say_so(tmp_path: Path) -> None:
+    first = build(out_dir=tmp_path)
+    generation = os.readlink(tmp_path / "current")
+    stamps = {name: (tmp_path / name).stat().st_mtime_ns for name in ("graph.ttl", "graph.nt", "graph.jsonld")}
+    again = build(out_dir=tmp_path)
+    assert again.unchanged and not first.unchanged
+    assert (again.triples, again.class_counts) == (first.triples, first.class_counts)
+    assert os.readlink(tmp_path / "current") == generation
+    assert {name: (tmp_path / name).stat().st_mtime_ns for name in stamps} == stamps
+    assert "nothing to do: the inputs are unchanged" in again.summary()
+    assert f"{first.report.checked_evidence} evidence quotes checked" in again.summary()  # type: ignore[union-attr]
+    (tmp_path / generation / "graph.jsonld").unlink()  # a generation missing a part is rebuilt
+    rebuilt = build(out_dir=tmp_path)
+    assert (
+        not rebuilt.unchanged and (tmp_path / "graph.jsonld").read_bytes() == first.outputs["graph.jsonld"].read_bytes()
+    )
+    generation = os.readlink(tmp_path / "current")
+    forced = build(out_dir=tmp_path, force=True)
+    assert not forced.unchanged and os.readlink(tmp_path / "current") != generation
+    assert (tmp_path / "graph.nt").read_bytes() == first.outputs["graph.nt"].read_bytes()
+    assert Outputs(tmp_path).debris() == []
+    extra = tmp_path / "extra.ttl"  # a changed input rebuilds
+    extra.write_text('<https://w3id.org/zhengfa-kg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+    changed = build([extra], out_dir=tmp_path, validate=False)
+    assert not changed.unchanged and changed.triples == first.triples + 1
+    assert build([extra], out_dir=tmp_path).report is not None  # validated now: unvalidated outputs do not count
+
+
+def test_a_build_replaces_the_older_layout(tmp_path: Path) -> None:
+    """Plain files and a store folder written by earlier versions become links to the generation."""
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "CURRENT").write_text("old")
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld"):
+        (tmp_path / name).write_text("old")
+    (tmp_path / ".store.new-999999999").mkdir()  # a killed build of the older layout
+    result = build(out_dir=tmp_path, validate=False)
+    for name in ("store", "graph.ttl", "graph.nt", "graph.jsonld"):
+        assert (tmp_path / name).is_symlink()
+    assert len(ox.Store.read_only(str(tmp_path / "store"))) == result.triples
+    assert Outputs(tmp_path).debris() == []
+
+
+def test_a_second_build_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    with Outputs(tmp_path).locked(), pytest.raises(InputError, match="another kg build"):
+        build(out_dir=tmp_path, validate=False)
+
+
 def test_failed_build_leaves_previous_outputs(tmp_path: Path) -> None:
     first = build(out_dir=tmp_path)
     before = {name: first.outputs[name].read_bytes() for name in ("graph.ttl", "graph.nt", "graph.jsonld")}
@@ -83,7 +145,8 @@ def test_failed_build_leaves_previous_outputs(tmp_path: Path) -> None:
     for name, data in before.items():
         assert (tmp_path / name).read_bytes() == data
     assert len(ox.Store.read_only(str(tmp_path / "store"))) == first.triples
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left behind
+    assert Outputs(tmp_path).debris() == []  # no unpublished generation or temp file left behind
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [os.readlink(tmp_path / "current")]
 
 
 def test_malformed_turtle_names_file_line_and_column(tmp_path: Path) -> None:
@@ -151,3 +214,15 @@ def test_python_dash_m_kg_runs() -> None:
 def test_ontology_reference_is_up_to_date() -> None:
     result = CliRunner().invoke(app, ["docs", "--check", "-o", str(ROOT / "docs" / "ontology.md")])
     assert result.exit_code == 0, "docs/ontology.md is stale: run `kg docs`"
+
+
+def test_a_store_elsewhere_is_written_after_validation(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "stores" / "mine"
+    result = build(out_dir=tmp_path / "out", store=elsewhere)
+    assert result.outputs["store"] == elsewhere and elsewhere.is_symlink()
+    assert len(ox.Store.read_only(str(elsewhere))) == result.triples
+    assert not (tmp_path / "out" / "store").exists()  # the generation holds the exports only
+    target = os.readlink(elsewhere)
+    with pytest.raises(ValidationFailed):
+        build([INVALID / "broken-quote.ttl"], out_dir=tmp_path / "out", store=elsewhere)
+    assert os.readlink(elsewhere) == target  # a failing build leaves the store as it was

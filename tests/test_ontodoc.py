@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.namespaces import curie
 from kg.ontodoc import ontology_markdown
-from kg.paths import ontology_dir
+from kg.project import ontology_dir
 
 PREFIXES = """\
 @prefix zf: <https://w3id.org/zhengfa-kg/def/> .

@@ -17,9 +17,8 @@ from typer.testing import CliRunner
 
 from kg.build import BuildResult, build
 from kg.cli import app
-from kg.diff import apply_patch, diff, diff_graphs, load_side, to_json, to_markdown, to_patch
+from kg.diff import apply_patch, canonical, diff, diff_graphs, load_side, to_json, to_markdown, to_patch
 from kg.release import make_release, releases_in
-from kg.serialize import canonical
 
 runner = CliRunner()
 MEASURE = URIRef("https://w3id.org/zhengfa-kg/id/measure-jiangsu-mandatory-similar-case-search")

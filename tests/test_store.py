@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def store_graph(path: Path | None = None, store: ox.Store | None = None) -> Grap
 
 
 def test_exported_ntriples_put_blank_nodes_last(built: BuildResult) -> None:
-    lines = built.outputs["graph.nt"].read_text(encoding="utf-8").splitlines()
+    lines = built.outputs["graph.nt"].read_text(encoding="utf-8").split("\n")[:-1]
     with_blank = [i for i, line in enumerate(lines) if "_:" in line]
     assert with_blank, "the seed graph has blank nodes (evidence selectors)"
     assert with_blank == list(range(with_blank[0], len(lines)))
@@ -73,3 +74,23 @@ def test_shuffled_input_keeps_blank_nodes_shared_across_the_file(tmp_path: Path)
     assert len(loaded) == len(graph)
     holders = {s for s, o in loaded.subject_objects(URIRef("http://x/selector")) if (o, None, None) in loaded}
     assert holders == {URIRef(f"http://x/s{i}") for i in (0, 50, 100, 150)}
+
+
+def test_a_store_elsewhere_is_switched_by_one_rename_and_old_folders_go(tmp_path: Path) -> None:
+    """`kg build --store PATH`: PATH is a link swapped in one rename; an older store folder and the
+    folders of builds that were killed (their process is gone) are removed, a running one's is kept."""
+    first = b'<http://x/a> <http://x/p> "1" .\n'
+    second = first + b'<http://x/b> <http://x/p> "2" .\n'
+    store = tmp_path / "mystore"
+    ox.Store(str(store)).bulk_load(first, format=ox.RdfFormat.N_TRIPLES)  # the older layout: a plain folder
+    (tmp_path / ".mystore.new-999999999").mkdir()  # a killed build of the older layout
+    (tmp_path / ".mystore.gen-999999999-abc").mkdir()  # a killed build of this layout
+    (tmp_path / f".mystore.gen-{os.getppid()}-running").mkdir()  # a build still running (our parent)
+    write_store(store, second, 2)
+    assert store.is_symlink() and len(ox.Store.read_only(str(store))) == 2
+    target = os.readlink(store)
+    write_store(store, first, 2)
+    assert len(ox.Store.read_only(str(store))) == 1
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([f".mystore.gen-{os.getppid()}-running", os.readlink(store), "mystore"])
+    assert target not in left

@@ -145,7 +145,7 @@ def read_source(session: Session, iri: str) -> Source:
 
 
 def _byline_text(seed_file: str) -> str:
-    from kg.paths import seeds_dir
+    from kg.project import seeds_dir
 
     path = seeds_dir() / seed_file
     return path.read_text(encoding="utf-8") if seed_file and path.is_file() else ""

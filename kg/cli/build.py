@@ -22,6 +22,7 @@ def build(
     ] = Path("dist"),
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL and the quote check.")] = False,
     seeds_dir: SeedsDirOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the inputs are unchanged.")] = False,
 ) -> None:
     """Load ontology/ and seeds/ (plus --include), validate, write the store and dist/graph.{ttl,nt,jsonld}."""
     from kg.build import build as run_build
@@ -39,6 +40,7 @@ def build(
                 backend=backend,
                 validate=not no_validate,
                 seed_dirs=seeds_dir,
+                force=force,
             )
         except ValidationFailed as exc:
             typer.echo(str(exc))

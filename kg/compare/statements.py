@@ -46,7 +46,7 @@ def seed_text_reader(seeds: Path | None = None) -> Callable[[str], str | None]:
 
     @cache
     def read(name: str) -> str | None:
-        from kg.paths import seeds_dir
+        from kg.project import seeds_dir
 
         path = (seeds or seeds_dir()) / name
         try:
