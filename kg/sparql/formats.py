@@ -12,14 +12,16 @@ import csv
 import io
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.errors import UsageError
-from kg.sparql.results import QueryResult
 from kg.sparql.terms import XSD_STRING, Term, compact_iri, display_text, is_numeric
 from kg.sparql.width import display_width, pad, truncate
+
+if TYPE_CHECKING:  # results.py imports this module to write itself: no import back at run time
+    from kg.sparql.results import QueryResult
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
