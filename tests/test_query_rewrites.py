@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.query import Session, connect, term
 
 ZF = "https://w3id.org/zhengfa-kg/def/"
 ZFR = "https://w3id.org/zhengfa-kg/id/"
+EN_LABEL = "Issuing operating rules that make a search for similar cases compulsory in six kinds of situation"
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +81,42 @@ def test_measures_by_mechanism_finds_what_the_graph_says(
         assert got == set()
     else:
         assert got
+
+
+def expected_evidence_of(graph: Graph, wanted: str | None) -> set[tuple[str, str]]:
+    """(fact, evidence) pairs: the fact is the one asked for, by IRI or by one of its labels, exactly."""
+    derived = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    selector = URIRef("http://www.w3.org/ns/oa#hasSelector")
+    exact = URIRef("http://www.w3.org/ns/oa#exact")
+
+    def asked(fact: object) -> bool:
+        if wanted is None:
+            return True
+        if wanted.startswith("zfr:"):
+            return str(fact) == ZFR + wanted[4:]
+        labels = [*graph.objects(fact, RDFS.label), *graph.objects(fact, SKOS.prefLabel)]  # type: ignore[arg-type]
+        return any(str(label) == wanted for label in labels)
+
+    pairs = set()
+    for fact, evidence in graph.subject_objects(derived):
+        quoted = any(graph.value(s, exact) is not None for s in graph.objects(evidence, selector))
+        if quoted and asked(fact):
+            pairs.add((str(fact), str(evidence)))
+    return pairs
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+@pytest.mark.parametrize(
+    "wanted", [None, "zfr:measure-jiangsu-mandatory-similar-case-search", "证人出庭难", EN_LABEL, "zfr:nothing"]
+)
+def test_evidence_of_finds_what_the_graph_says(
+    backend: str, wanted: str | None, sessions: dict[str, Session], seed_graph: Graph
+) -> None:
+    session = sessions[backend]
+    params = {} if wanted is None else {"entity": term(wanted) if wanted.startswith("zfr:") else wanted}
+    result = session.run("evidence-of", params)
+    got = {(str(r["fact"].value), str(r["evidence"].value)) for r in result}  # type: ignore[union-attr]
+    assert len(got) == len(result)  # one row per fact and evidence
+    expected = expected_evidence_of(seed_graph, wanted)
+    assert got == expected
+    assert (got == set()) == (wanted == "zfr:nothing")
