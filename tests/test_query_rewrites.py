@@ -1,8 +1,9 @@
-"""Shipped queries rewritten for speed still answer what they say, worked out here by walking the graph in Python.
+"""Parameterised shipped queries answer what they say, worked out here by walking the graph in Python.
 
 The golden files (tests/test_query_golden.py) pin each answer on the seed graph; these
 tests recompute the answer of a parameterised query from the triples themselves, for
-parameters the golden cases do not cover (no match, an unknown IRI, an English name).
+parameters the golden cases do not cover (no match, an unknown IRI, an English name),
+so that a rewrite of the query for speed is checked against what it must mean.
 """
 
 from __future__ import annotations
