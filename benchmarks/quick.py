@@ -85,7 +85,7 @@ def child_env() -> dict[str, str]:
 
 
 #: Seconds a command may run before it is stopped and reported as "> N s".
-COMMAND_TIMEOUT = 600.0
+COMMAND_TIMEOUT = 300.0
 
 
 def run_process(command: list[str], runs: int, cwd: Path, warm_up: bool = True) -> Cell:
