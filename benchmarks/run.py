@@ -1,6 +1,7 @@
 """The scaling benchmark: every engine side by side, at several sizes, in one run.
 
     python benchmarks/run.py --sizes 10k,100k,1M --json bench.json --plot docs/benchmarks-scaling.png
+    python benchmarks/run.py --quick      # issue 16's table: cold commands, compare, build, slowest queries
 
 For each size it generates a seeded synthetic graph (``benchmarks/generate.py``)
 and measures:
@@ -490,7 +491,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-timeout", type=float, default=120.0, help="seconds per query on Oxigraph and Virtuoso")
     parser.add_argument("--shacl-max", type=parse_size, default=parse_size("100k"), help="largest size for SHACL alone")
     parser.add_argument("--command-timeout", type=float, default=3600.0, help="seconds per command or upload")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the speed table of issue 16 (benchmarks/quick.py): cold commands, compare, build, slowest queries",
+    )
+    parser.add_argument("--quick-runs", type=int, default=5, help="with --quick: runs per cold command (default 5)")
+    parser.add_argument("--quick-no-1m", action="store_true", help="with --quick: stop at 100k triples")
     args = parser.parse_args(argv)
+    if args.quick:
+        from quick import main as quick_main
+
+        return quick_main(runs=args.quick_runs, workdir=args.workdir, big=not args.quick_no_1m)
     # On SIGTERM, unwind normally: the private Virtuoso must be stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
-from kg.sparql import lexer
+from kg.sparql import lexer, paging
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
@@ -250,9 +250,15 @@ class Session:
         *,
         timeout: float | str | None = "session",
         allow_service: bool | None = None,
+        limit: int | None = None,
+        offset: int = 0,
         **more_params: ParamValue,
     ) -> QueryResult:
-        """Check ``text`` (read-only, no SERVICE unless allowed), bind ``params`` and run it."""
+        """Check ``text`` (read-only, no SERVICE unless allowed), bind ``params`` and run it.
+
+        ``limit`` and ``offset`` ask the engine for one page of a SELECT's solutions
+        (composed with the query's own LIMIT/OFFSET); ``result.more`` tells whether rows follow.
+        """
         from kg.sparql.check import check_query
 
         allow = self.allow_service if allow_service is None else allow_service
@@ -262,7 +268,8 @@ class Session:
                 "FROM / FROM NAMED: the memory backend holds one graph and never loads remote graphs; "
                 "drop the dataset clause or use --backend oxigraph"
             )
-        return self._execute(text, checked.form, {**(params or {}), **more_params}, timeout, allow)
+        page = (limit, offset)
+        return self._execute(text, checked.form, {**(params or {}), **more_params}, timeout, allow, page=page)
 
     def run(
         self,
@@ -270,9 +277,11 @@ class Session:
         params: Mapping[str, ParamValue] | None = None,
         *,
         timeout: float | str | None = "session",
+        limit: int | None = None,
+        offset: int = 0,
         **more_params: ParamValue,
     ) -> QueryResult:
-        """Run a shipped query by name (``kg queries`` lists them)."""
+        """Run a shipped query by name (``kg queries`` lists them); ``limit``/``offset`` as for ``query``."""
         shipped = shipped_query(name)
         text = shipped.text
         # Shipped queries are checked by the test suite (read-only, no SERVICE), so the
@@ -282,7 +291,7 @@ class Session:
         province = given.get("province", given.get("?province"))
         if "province" in shipped.params and province is not None:
             self._check_province(to_term(province))
-        return self._execute(text, form, given, timeout, False, declared=shipped.params)
+        return self._execute(text, form, given, timeout, False, declared=shipped.params, page=(limit, offset))
 
     def _check_province(self, value: Term) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
@@ -316,10 +325,14 @@ class Session:
         timeout: float | str | None,
         allow: bool,
         declared: Iterable[str] = (),
+        page: tuple[int | None, int] = (None, 0),
     ) -> QueryResult:
         limit = self.timeout if timeout == "session" else timeout
         assert not isinstance(limit, str)
         bindings = _bindings(params, text)
+        rows, skip = page
+        # One row more than asked: it tells whether more rows follow, and is dropped.
+        text = paging.page(text, None if rows is None else rows + 1, skip)
         # A declared parameter left unbound is bound to UNDEF: the same answer, but
         # Virtuoso cannot compile a FILTER on a variable that no pattern binds.
         values = {name: "UNDEF" for name in declared}
@@ -335,6 +348,10 @@ class Session:
         else:
             result = self._run_endpoint(text, form, values, limit)
         result.seconds = time.perf_counter() - started
+        result.offset = skip
+        if rows is not None and len(result.rows) > rows:
+            del result.rows[rows:]
+            result.more = True
         result.prefixes = {**self.prefixes, **_absolute(lexer.declared_prefixes(text))}
         return result
 

@@ -11,6 +11,9 @@ import typer
 from kg.cli import app
 from kg.cli.common import BackendOption, IncludeOption, StoreOption, reported
 
+#: Rows a table shows when no --limit is given (the serve explorer shows as many).
+TABLE_ROWS = 1000
+
 QueryArgument = Annotated[
     str | None,
     typer.Argument(
@@ -71,8 +74,22 @@ def query_command(
     expect_empty: Annotated[
         bool, typer.Option("--expect-empty", help="Exit 1 when the query finds anything (for the check-… queries).")
     ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            help=f"Print at most this many rows (SELECT), in every format. Without it a table shows the first "
+            f"{TABLE_ROWS} and counts the rest; csv, tsv, json and md carry every row.",
+            min=0,
+        ),
+    ] = None,
+    offset: Annotated[
+        int, typer.Option("--offset", help="Skip this many rows first (SELECT; with ORDER BY for stable pages).", min=0)
+    ] = 0,
 ) -> None:
     """Run a SPARQL query (read-only) on the graph and print its result.
+
+    Large answers come in pages: --limit N --offset M (a table shows the first 1000 rows otherwise).
 
     Exit codes: 0 ok; 1 --expect-empty and rows were found; 2 a malformed or refused query
     (updates, SERVICE without --allow-service), a timeout, or an unreachable endpoint.
@@ -117,13 +134,14 @@ def query_command(
 
             isolate_network()
         if name is not None:
-            result = session.run(name, bindings)
+            result = session.run(name, bindings, limit=limit, offset=offset)
         else:
             text = _read_query(query, file)
-            result = session.query(text, bindings)
+            result = session.query(text, bindings, limit=limit, offset=offset)
         normalise_format(fmt, result)  # a usage error before anything is written
         width = max_width if max_width is not None else _terminal_width(output)
-        rendered = result.serialize(fmt, max_width=width or None)
+        # A table is for reading: it stops at TABLE_ROWS unless a page was asked for.
+        rendered = result.serialize(fmt, max_width=width or None, max_rows=TABLE_ROWS if limit is None else None)
         if output is not None:
             _write_output(output, rendered)
         else:

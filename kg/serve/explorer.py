@@ -58,6 +58,12 @@ class QueryOutcome:
     seconds: float = 0.0
     #: Per column, the one language tag every literal in it carries (shown once, in the header), else "".
     languages: list[str] = field(default_factory=list)
+    # One page (?limit=, ?offset=): where it starts, whether rows follow, and links to its neighbours.
+    paged: bool = False
+    offset: int = 0
+    more: bool = False
+    previous_url: str | None = None
+    next_url: str | None = None
 
 
 async def _page_parameters(request: Request, site: Site) -> list[tuple[str, str]]:
@@ -107,11 +113,24 @@ async def query_page(request: Request) -> Response:
     bound = text
     if run and error is None:
         try:
+            rows, skip = _paging(params)
             bound = await off_loop(_bind, text, fields)
+            asked = bound
+            if rows is not None or skip:
+                from kg.sparql.paging import page
+
+                # One row more than shown tells whether a next page exists; the downloads carry the page.
+                asked = page(bound, None if rows is None else rows + 1, skip)
+                bound = page(bound, rows, skip)
             started = time.perf_counter()
-            result = await answer(site, bound)
+            result = await answer(site, asked)
+            more = rows is not None and len(result.result.rows) > rows
+            if more:
+                del result.result.rows[rows:]
             outcome = await run_in_threadpool(_outcome, site, request, result)
             outcome.seconds = time.perf_counter() - started
+            if rows is not None or skip:
+                _link_pages(outcome, site, request, params, rows, skip, more)
         except RequestRefused as exc:
             error, status = exc.message, exc.status
         except KGError as exc:
@@ -187,6 +206,40 @@ def _compare_link(name: str) -> str:
     from kg.serve.pages import MATRIX_QUERIES
 
     return MATRIX_QUERIES.get(name, "")
+def _paging(params: list[tuple[str, str]]) -> tuple[int | None, int]:
+    """``?limit=`` (at most SHOWN_ROWS) and ``?offset=``: one page of a SELECT's solutions."""
+    from kg.errors import UsageError
+
+    limit, offset = _first(params, "limit"), _first(params, "offset")
+    for value in (limit, offset):
+        if value not in (None, "") and not (value.isascii() and value.isdigit() and len(value) < 10):
+            raise UsageError("limit and offset take whole numbers ≥ 0")
+    rows = min(int(limit), SHOWN_ROWS) if limit else None
+    return rows, int(offset) if offset else 0
+
+
+def _link_pages(
+    outcome: QueryOutcome,
+    site: Site,
+    request: Request,
+    params: list[tuple[str, str]],
+    rows: int | None,
+    skip: int,
+    more: bool,
+) -> None:
+    from urllib.parse import urlencode
+
+    outcome.paged, outcome.offset, outcome.more = True, skip, more
+    kept = [(k, v) for k, v in params if k not in ("limit", "offset")]
+    size = rows if rows is not None else SHOWN_ROWS
+
+    def url(offset: int) -> str:
+        return site.linker(request).url("/query?" + urlencode([*kept, ("limit", str(size)), ("offset", str(offset))]))
+
+    if skip > 0:
+        outcome.previous_url = url(max(0, skip - size))
+    if more:
+        outcome.next_url = url(skip + size)
 
 
 def _bind(text: str, fields: list[ParamField]) -> str:

@@ -12,14 +12,16 @@ import csv
 import io
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg.errors import UsageError
-from kg.sparql.results import QueryResult
 from kg.sparql.terms import XSD_STRING, Term, compact_iri, display_text, is_numeric
 from kg.sparql.width import display_width, pad, truncate
+
+if TYPE_CHECKING:  # results.py imports this module to write itself: no import back at run time
+    from kg.sparql.results import QueryResult
 
 SOLUTION_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
@@ -48,12 +50,13 @@ def normalise_format(fmt: str, result: QueryResult) -> str:
     return name
 
 
-def render(result: QueryResult, fmt: str = "table", max_width: int | None = None) -> str:
+def render(result: QueryResult, fmt: str = "table", max_width: int | None = None, max_rows: int | None = None) -> str:
+    """``result`` written in ``fmt``; ``max_rows`` caps a table (other formats always carry every row)."""
     name = normalise_format(fmt, result)
     if result.form == "ASK":
         return _render_ask(result, name)
     writers = {
-        "table": lambda r: to_table(r, max_width),
+        "table": lambda r: to_table(r, max_width, max_rows),
         "csv": to_csv,
         "tsv": to_tsv,
         "json": to_json,
@@ -140,14 +143,17 @@ def _cell(term: Term | None, prefixes: Mapping[str, str]) -> str:
     return display_text(term, prefixes).replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
 
 
-def to_table(result: QueryResult, max_width: int | None = None) -> str:
-    """A plain-text table; columns shrink (cells end in …) to fit ``max_width`` columns when given."""
+def to_table(result: QueryResult, max_width: int | None = None, max_rows: int | None = None) -> str:
+    """A plain-text table; columns shrink (cells end in …) to fit ``max_width`` columns when given.
+
+    Only the first ``max_rows`` rows are drawn when given; the last line counts the others
+    and says how to page through them.
+    """
     headers = result.variables
-    cells = [[_cell(t, result.prefixes) for t in row] for row in result.rows]
-    numeric = [
-        bool(result.rows) and all(t is None or is_numeric(t) for t in col) for col in zip(*result.rows, strict=True)
-    ]
-    if not result.rows:
+    shown = result.rows if max_rows is None else result.rows[:max_rows]
+    cells = [[_cell(t, result.prefixes) for t in row] for row in shown]
+    numeric = [bool(shown) and all(t is None or is_numeric(t) for t in col) for col in zip(*shown, strict=True)]
+    if not shown:
         numeric = [False] * len(headers)
     widths = [max([display_width(h)] + [display_width(row[i]) for row in cells]) for i, h in enumerate(headers)]
     if max_width:
@@ -163,9 +169,22 @@ def to_table(result: QueryResult, max_width: int | None = None) -> str:
 
     out = [line(headers, [False] * len(headers)), sep.join("─" * w for w in widths)]
     out += [line(row, numeric) for row in cells]
-    count = len(result.rows)
-    out.append(f"({count} row{'s' if count != 1 else ''})")
+    out.append(table_footer(len(result.rows), len(shown), result.offset, result.more))
     return "\n".join(out) + "\n"
+
+
+def table_footer(count: int, shown: int, offset: int = 0, more: bool = False) -> str:
+    """The table's last line: how many rows, and how to see the others when not all are shown."""
+
+    def rows(n: int) -> str:
+        return f"{n} row{'s' if n != 1 else ''}"
+
+    if shown < count:
+        return f"({rows(shown)} of {count} shown; {count - shown} more rows: use --limit/--offset)"
+    if offset == 0 and not more:
+        return f"({rows(count)})"
+    place = f"{rows(count)} from row {offset + 1}" if count else f"no rows from row {offset + 1}"
+    return f"({place}; more follow: use --offset {offset + count})" if more else f"({place}; no more)"
 
 
 def _fit(widths: list[int], minimums: list[int], total: int) -> list[int]:

@@ -29,6 +29,10 @@ class QueryResult:
     triples: list[ox.Triple] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    #: For one page of solutions (``limit``/``offset``): the first row's place in the whole answer,
+    #: and whether rows follow this page.
+    offset: int = 0
+    more: bool = False
 
     @property
     def is_graph(self) -> bool:
@@ -91,11 +95,14 @@ class QueryResult:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
-    def serialize(self, fmt: str = "table", max_width: int | None = None) -> str:
-        """The result as text: table, csv, tsv, json, md; turtle, nt or jsonld for triples."""
+    def serialize(self, fmt: str = "table", max_width: int | None = None, max_rows: int | None = None) -> str:
+        """The result as text: table, csv, tsv, json, md; turtle, nt or jsonld for triples.
+
+        ``max_rows`` caps the rows of a table (the others are counted in its last line).
+        """
         from kg.sparql.formats import render
 
-        return render(self, fmt, max_width=max_width)
+        return render(self, fmt, max_width=max_width, max_rows=max_rows)
 
     def _repr_html_(self) -> str:  # Jupyter shows this
         from kg.sparql.formats import to_html
