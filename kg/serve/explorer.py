@@ -206,6 +206,8 @@ def _compare_link(name: str) -> str:
     from kg.serve.pages import MATRIX_QUERIES
 
     return MATRIX_QUERIES.get(name, "")
+
+
 def _paging(params: list[tuple[str, str]]) -> tuple[int | None, int]:
     """``?limit=`` (at most SHOWN_ROWS) and ``?offset=``: one page of a SELECT's solutions."""
     from kg.errors import UsageError
