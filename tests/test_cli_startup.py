@@ -94,7 +94,6 @@ def test_kg_query_on_the_store_loads_no_heavy_library(store_path: Path) -> None:
     assert not {"pydantic", "rich", *HEAVY} & roots(modules)
 
 
-@pytest.mark.xfail(strict=True, reason="check rewrite on branch sec")
 def test_kg_query_checks_a_query_without_rdflibs_sparql_parser(store_path: Path) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     done, modules = modules_after("query", query, "--store", str(store_path), "--format", "csv")
