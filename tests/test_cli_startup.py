@@ -12,8 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import kg.cli
 from kg.cli import COMMANDS, app
 

@@ -101,7 +101,8 @@ def test_query_viz_and_the_cli_give_the_same_province_error(store_path: Path, tm
     runner = CliRunner()
     query = runner.invoke(app, ["query", "--name", "measures", "--store", str(store_path), "--param", "province=湖北"])
     viz = runner.invoke(app, ["viz", "--store", str(store_path), "--province", "湖北", "-o", str(tmp_path / "g.html")])
-    for result in (query, viz):
+    compare = runner.invoke(app, ["compare", "--store", str(store_path), "--explain", "湖北", "办案内部监督管理"])
+    for result in (query, viz, compare):
         assert result.exit_code == 2
         assert result.stderr == f"error: no province named '湖北'; {KNOWN}\n"
     assert not (tmp_path / "g.html").exists()

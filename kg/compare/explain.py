@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.compare.basis import Basis, basis
@@ -13,14 +13,20 @@ from kg.compare.options import ACROSS, BYS, check_choice
 from kg.compare.vocab import QUERY_PREFIXES as PREFIXES
 from kg.compare.vocab import curie
 from kg.errors import InputError, UsageError
+from kg.provinces import unknown_province
 
 
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
-def _matches(key: str, candidates: Iterable[tuple[str, Iterable[str]]], what: str) -> str:
-    """The IRI whose names include ``key``; an unknown or ambiguous key is an input error."""
+def _matches(
+    key: str,
+    candidates: Iterable[tuple[str, Iterable[str]]],
+    what: str,
+    unknown: Callable[[], Exception] | None = None,
+) -> str:
+    """The IRI whose names include ``key``; an unknown (``unknown()``, if given) or ambiguous key is an input error."""
     wanted = _norm(key)
     expanded = key
     if ":" in key and not key.startswith("http"):
@@ -37,6 +43,8 @@ def _matches(key: str, candidates: Iterable[tuple[str, Iterable[str]]], what: st
             hits.append(iri)
     if len(hits) == 1:
         return hits[0]
+    if not hits and unknown is not None:
+        raise unknown()
     if not hits:
         import difflib
 
@@ -51,7 +59,9 @@ def resolve_column(data: Adoptions, key: str, across: str = "province") -> Entit
     columns = data.columns(across)
     candidates = [(c.iri, (c.zh, c.en)) for c in columns]
     what = "province" if across == "province" else "organ type"
-    found = _matches(key, candidates, what)
+    # One rule for every command: an unknown province is an error naming the known ones.
+    unknown = (lambda: unknown_province(key, [(c.zh, c.en) for c in columns])) if across == "province" else None
+    found = _matches(key, candidates, what, unknown)
     return next(c for c in columns if c.iri == found)
 
 
