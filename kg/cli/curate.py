@@ -21,6 +21,10 @@ def quote(
         int | None, typer.Option("--occurrence", "-n", help="Which occurrence, when the quote is not unique.")
     ] = None,
     seed: Annotated[str | None, typer.Option("--seed", help="Seed file name (default: the only seed).")] = None,
+    heading: Annotated[
+        bool,
+        typer.Option("--heading", help="The quote is a section heading (zf:ContextHeading), not a stating sentence."),
+    ] = False,
 ) -> None:
     """Locate a quote in a seed text and print its evidence node (Turtle) with offsets, prefix and suffix."""
     from kg.corpus import load_corpus
@@ -37,7 +41,8 @@ def quote(
         doc = docs[0]
         span = locate(doc.text, text, occurrence)
         source = "zfr:" + str(doc.iri).rsplit("/", 1)[-1]
-    typer.echo(evidence_turtle(evidence_id, source, span), nl=False)
+    role = "zf:ContextHeading" if heading else "zf:StatingSentence"
+    typer.echo(evidence_turtle(evidence_id, source, span, role), nl=False)
 
 
 @app.command()
