@@ -282,7 +282,13 @@ def test_understated_cells_are_reported(seed_graph: Graph) -> None:
     assert ZFR["cat-coordination-linkage"] in speech_categories("guizhou")  # 联合检、法 / 与检、法形成数据高效衔接
     for m in ("measure-guizhou-basic-evidence-requirements", "measure-guizhou-cross-department-big-data-platform"):
         assert ZFR["cat-coordination-linkage"] in categories_of(seed_graph, ZFR[m])
-    for m in ("measure-jiangsu-judgment-document-error-correction", "measure-hunan-sunshine-policing-platform"):
+    for m in (
+        "measure-jiangsu-judgment-document-error-correction",  # 文书自动校对软件嵌入案管系统
+        "measure-hunan-sunshine-policing-platform",  # 阳光警务执法公开平台
+        "measure-guizhou-automatic-warning-torture-overtime",  # 自动预警
+        "measure-guizhou-sunshine-policing",  # 依托公安“两微一端”和政务服务平台
+        "measure-sichuan-legal-service-integrity-platform",  # 诚信公益平台
+    ):
         assert ZFR["cat-technology-enabled-supervision"] in categories_of(seed_graph, ZFR[m])
 
 
