@@ -66,10 +66,14 @@ def turtle_literal(value: str) -> str:
     return '"' + "".join(_ESCAPES.get(ch, ch) for ch in value) + '"'
 
 
-def evidence_turtle(evidence_iri: str, source_iri: str, span: Span) -> str:
-    """The Turtle block of one evidence node, ready to paste into a facts file."""
+def evidence_turtle(evidence_iri: str, source_iri: str, span: Span, role: str = "zf:StatingSentence") -> str:
+    """The Turtle block of one evidence node, ready to paste into a facts file.
+
+    ``role`` is its zf:evidenceRole: a stating sentence, or ``zf:ContextHeading`` for a section heading.
+    """
     return (
         f"{evidence_iri} a zf:Evidence ;\n"
+        f"    zf:evidenceRole {role} ;\n"
         f"    oa:hasSource {source_iri} ;\n"
         f"    oa:hasSelector [ a oa:TextQuoteSelector ;\n"
         f"            oa:exact {turtle_literal(span.exact)} ;\n"

@@ -59,8 +59,8 @@ def test_organ_mechanism_network_matches_sparql(seed_graph: Graph, data: Adoptio
 def test_full_network_holds_every_measure_and_the_taxonomy(data: Adoptions) -> None:
     graph = analyze.network(data, "full")
     kinds = [k for _, k in graph.nodes(data="kind")]
-    assert kinds.count("measure") == 136 and kinds.count("province") == 5
-    assert kinds.count("category") == 12 and kinds.count("category") + kinds.count("mechanism") == 85
+    assert kinds.count("measure") == 112 and kinds.count("province") == 5
+    assert kinds.count("category") == 12 and kinds.count("category") + kinds.count("mechanism") == 86
     relations = {r for _, _, r in graph.edges(data="relation")}
     assert relations == {"in_province", "adopted", "partner", "implements", "broader"}
     assert graph.edges[ZFR + "mech-execution-854-model", ZFR + "mech-process-node-control"]["relation"] == "broader"
@@ -89,10 +89,10 @@ def test_province_projection_is_the_jaccard_of_kg_compare(data: Adoptions) -> No
         projected = pairs[(pair.a.zh, pair.b.zh)]
         assert projected.jaccard == pair.jaccard
         assert projected.shared == len(pair.shared)
-    assert pairs[("湖南", "江苏")].shared == 9 and pairs[("湖南", "江苏")].jaccard == Fraction(3, 14)
+    assert pairs[("湖南", "江苏")].shared == 10 and pairs[("湖南", "江苏")].jaccard == Fraction(5, 22)
     graph = analyze.network(data, "province-projection")
     assert graph.number_of_nodes() == 5 and graph.number_of_edges() == 10
-    assert graph.edges[ZFR + "province-hunan", ZFR + "province-jiangsu"]["weight"] == 9
+    assert graph.edges[ZFR + "province-hunan", ZFR + "province-jiangsu"]["weight"] == 10
 
 
 def test_mechanism_projection_links_mechanisms_of_one_organ(data: Adoptions) -> None:
@@ -167,7 +167,7 @@ def test_reports(data: Adoptions) -> None:
     text = analyze.render(result, "table", top=3)
     assert text.startswith("网络: 机关—机制二部图 — ")
     assert "中心性最高的机关（前 3 名）" in text and "Louvain 社区（seed 42" in text
-    assert "湖南–江苏" in text and "3/14 (0.214)" in text
+    assert "湖南–江苏" in text and "5/22 (0.227)" in text
     english = analyze.render(result, "md", top=3, lang="en")
     assert "### Most central organs (top 3)" in english
     parsed = json.loads(analyze.render(result, "json"))

@@ -106,18 +106,21 @@ def test_reviewed_cells_of_the_category_matrix() -> None:
         row[0]: dict(zip(PROVINCES, map(int, row[1:]), strict=True))
         for row in golden_rows("province-category.measures.csv")[1:]
     }
-    assert cells["党委领导与统筹推进"] == {"湖南": 9, "江苏": 0, "广西": 0, "贵州": 0, "四川": 0}
-    assert cells["相互制约与法律监督"] == {"湖南": 3, "江苏": 0, "广西": 8, "贵州": 0, "四川": 2}
-    assert cells["流程管控与节点监控"] == {"湖南": 3, "江苏": 5, "广西": 0, "贵州": 8, "四川": 0}
-    assert cells["诉讼权利保障与律师执业规范"] == {"湖南": 2, "江苏": 0, "广西": 0, "贵州": 0, "四川": 6}
-    assert cells["科技赋能监督"] == {"湖南": 0, "江苏": 1, "广西": 3, "贵州": 5, "四川": 1}
+    # After the splitting rule and the review's corrections (issue 14), e.g. 湖南 党委领导: 报请省委出台意见;
+    # 任务清单…纳入年度改革要点…清单式管理 (one measure); 执法监督实施细则…执法检查和案件评查 (one);
+    # 纳入请示报告…考核…述职 (one) = 4. 四川 流程管控: 三核三审、逐级把关、责任倒查 = 1.
+    assert cells["党委领导与统筹推进"] == {"湖南": 4, "江苏": 0, "广西": 0, "贵州": 0, "四川": 0}
+    assert cells["相互制约与法律监督"] == {"湖南": 3, "江苏": 0, "广西": 7, "贵州": 0, "四川": 1}
+    assert cells["流程管控与节点监控"] == {"湖南": 3, "江苏": 5, "广西": 0, "贵州": 4, "四川": 1}
+    assert cells["诉讼权利保障与律师执业规范"] == {"湖南": 1, "江苏": 0, "广西": 0, "贵州": 0, "四川": 4}
+    assert cells["科技赋能监督"] == {"湖南": 2, "江苏": 2, "广西": 2, "贵州": 6, "四川": 3}
 
 
 def test_measures_per_province_and_distinct_counting(data: Adoptions) -> None:
     matrix = compare.build_matrix(data, count="measures")
     totals = {c.zh: matrix.column_total(c.iri) for c in matrix.columns}
-    assert totals == {"湖南": 39, "江苏": 16, "广西": 27, "贵州": 18, "四川": 36}
-    assert matrix.grand_total() == len(data.measures) == 136
+    assert totals == {"湖南": 32, "江苏": 15, "广西": 23, "贵州": 13, "四川": 29}
+    assert matrix.grand_total() == len(data.measures) == 112
     # A measure implementing two mechanisms of one category counts once in that category.
     guizhou = next(c for c in matrix.columns if c.zh == "贵州").iri
     process = ZFR + "cat-process-control"
@@ -131,7 +134,7 @@ def test_columns_follow_speech_order_and_rows_every_concept(data: Adoptions) -> 
     assert [p.zh for p in data.provinces] == PROVINCES
     assert [p.en for p in data.provinces] == ["Hunan", "Jiangsu", "Guangxi", "Guizhou", "Sichuan"]
     by_mechanism = compare.build_matrix(data, count="measures", by="mechanism")
-    assert len(by_mechanism.rows) == len(data.concepts) == 85
+    assert len(by_mechanism.rows) == len(data.concepts) == 86
     # Each category comes first, then its mechanisms depth-first (one sits at the third level).
     depths = {r.iri: r.depth for r in by_mechanism.rows}
     assert depths[ZFR + "mech-execution-854-model"] == 2
@@ -174,19 +177,21 @@ def test_nonzero_rows_and_columns_and_sort_by_total(data: Adoptions) -> None:
 
 
 def test_organ_type_counts_a_measure_once_per_type(data: Adoptions) -> None:
-    """三核三审 is adopted by two prison organs; it is one measure for the 监狱 column."""
+    """三核三审 is adopted by a prison and the prison administration (a justice-administration organ): one
+    measure in each of their columns, and once in the distinct total."""
     matrix = compare.build_matrix(data, count="measures", across="organ-type")
     prison = str(compare.ZF["Prison"])
     internal = ZFR + "cat-internal-case-supervision"
     assert matrix.measures(internal, prison) == {ZFR + "measure-sichuan-criminal-reward-three-level-review"}
     assert {c.zh: matrix.column_total(c.iri) for c in matrix.columns if matrix.column_total(c.iri)} == {
-        "党委政法委员会": 21,
-        "人民法院": 25,
-        "人民检察院": 33,
-        "公安机关": 21,
-        "司法行政机关": 27,
-        "监狱": 9,
+        "党委政法委员会": 14,
+        "人民法院": 24,
+        "人民检察院": 29,
+        "公安机关": 16,
+        "司法行政机关": 23,
+        "监狱": 7,
     }
+    assert matrix.grand_total() == 112
 
 
 def test_matrix_agrees_with_an_independent_sparql_roll_up(seed_graph: Graph, data: Adoptions) -> None:
@@ -255,7 +260,7 @@ def test_explain_a_category_cell_lists_measures_in_reading_order(data: Adoptions
 
 
 def test_explain_by_english_names_and_iris_and_third_level(data: Adoptions) -> None:
-    assert len(compare.explain(data, "Hunan", "Party leadership and overall coordination").measures) == 9
+    assert len(compare.explain(data, "Hunan", "Party leadership and overall coordination").measures) == 4
     expl = compare.explain(data, f"{ZFR}province-jiangsu", "zfr:cat-process-control")
     assert len(expl.measures) == 5
     via = {e.measure.iri: [c.zh for c in e.via] for e in expl.measures}
@@ -309,16 +314,18 @@ def test_explain_formats(data: Adoptions) -> None:
 # ---------------------------------------------------------------------------
 
 CATEGORY_JACCARD = {
-    ("湖南", "江苏"): Fraction(5, 12),
-    ("湖南", "广西"): Fraction(2, 3),
-    ("湖南", "贵州"): Fraction(1, 3),
-    ("湖南", "四川"): Fraction(3, 4),
+    # 湖南 reports all 12 categories, 江苏 6, 广西 9, 贵州 6, 四川 11 (all but 党委领导); 江苏, 广西 and 贵州
+    # report no category 四川 lacks, so their Jaccard with 四川 is their size over 11.
+    ("湖南", "江苏"): Fraction(1, 2),
+    ("湖南", "广西"): Fraction(3, 4),
+    ("湖南", "贵州"): Fraction(1, 2),
+    ("湖南", "四川"): Fraction(11, 12),
     ("江苏", "广西"): Fraction(1, 2),
-    ("江苏", "贵州"): Fraction(4, 7),
-    ("江苏", "四川"): Fraction(5, 11),
-    ("广西", "贵州"): Fraction(2, 5),
-    ("广西", "四川"): Fraction(9, 10),
-    ("贵州", "四川"): Fraction(4, 11),
+    ("江苏", "贵州"): Fraction(1, 2),
+    ("江苏", "四川"): Fraction(6, 11),
+    ("广西", "贵州"): Fraction(1, 2),
+    ("广西", "四川"): Fraction(9, 11),
+    ("贵州", "四川"): Fraction(6, 11),
 }
 
 
@@ -334,8 +341,8 @@ def test_jaccard_over_mechanisms_agrees_with_the_golden_sets(data: Adoptions) ->
         a, b = sets[pair.a.zh], sets[pair.b.zh]
         assert pair.jaccard == Fraction(len(a & b), len(a | b))
     values = {(p.a.zh, p.b.zh): p.jaccard for p in sim.pairs}
-    assert values[("湖南", "江苏")] == Fraction(3, 14)  # 9 shared of 42 (reviewed by hand)
-    assert values[("江苏", "四川")] == Fraction(2, 45)
+    assert values[("湖南", "江苏")] == Fraction(5, 22)  # 10 shared of 44
+    assert values[("江苏", "四川")] == Fraction(3, 47)  # 案件评查, 执法司法过错责任追究 and the 科技赋能监督 row itself
 
 
 def test_shared_and_unique(data: Adoptions) -> None:
@@ -349,10 +356,10 @@ def test_shared_and_unique(data: Adoptions) -> None:
     assert all(s.measures for s in mechanisms if s.row.is_category)  # empty category rows are headings
     first_unique = [s.status for s in mechanisms].index("unique")
     assert all(s.status == "shared" for s in mechanisms[:first_unique])
-    hunan_only = compare.build_matrix(data, count="measures")
-    hunan_only.columns = hunan_only.columns[:1]
-    status = {s.row.zh: s.status for s in compare.overlap(hunan_only)}
-    assert status["科技赋能监督"] == "none" and status["党委领导与统筹推进"] == "unique"
+    jiangsu_only = compare.build_matrix(data, count="measures")
+    jiangsu_only.columns = jiangsu_only.columns[1:2]
+    status = {s.row.zh: s.status for s in compare.overlap(jiangsu_only)}
+    assert status["党委领导与统筹推进"] == "none" and status["科技赋能监督"] == "unique"
 
 
 # ---------------------------------------------------------------------------
@@ -438,9 +445,9 @@ def test_unplaced_measures_are_reported_not_counted(seed_graph: Graph, tmp_path:
     assert [(u.measure.removeprefix(ZFR), u.reason) for u in matrix.unplaced] == [
         ("measure-test-nowhere", "its adopting organ has no province")
     ]
-    assert matrix.grand_total() == 137
+    assert matrix.grand_total() == 113
     organ_types = compare.build_matrix(data, count="measures", across="organ-type")
-    assert not organ_types.unplaced and organ_types.grand_total() == 138
+    assert not organ_types.unplaced and organ_types.grand_total() == 114
     code, out, err = run(*MEMORY, "-i", str(extra), "--format", "csv")
     assert code == 0 and "1 measure(s) not counted" in err
     assert read_csv(out)[0] == ["category", *PROVINCES]
@@ -459,10 +466,10 @@ def test_text_markdown_and_json_tables(data: Adoptions) -> None:
     md = str(compare.render_matrix(matrix, "md", "en"))
     assert "| mechanism category | Hunan | Jiangsu | Guangxi | Guizhou | Sichuan | Total |" in md
     parsed = json.loads(str(compare.render_matrix(matrix, "json")))
-    assert parsed["total"] == 136 and parsed["column_totals"]["湖南"] == 39
+    assert parsed["total"] == 112 and parsed["column_totals"]["湖南"] == 32
     row = next(r for r in parsed["rows"] if r["zh"] == "党委领导与统筹推进")
-    assert row["counts"] == {"湖南": 9, "江苏": 0, "广西": 0, "贵州": 0, "四川": 0}
-    assert len(row["measures"]["湖南"]) == 9
+    assert row["counts"] == {"湖南": 4, "江苏": 0, "广西": 0, "贵州": 0, "四川": 0}
+    assert len(row["measures"]["湖南"]) == 4
 
 
 def test_png_heatmap_decodes_with_the_expected_size(data: Adoptions) -> None:

@@ -23,7 +23,7 @@ from kg.extract.organs import organ_mentions
 from kg.extract.places import place_named
 from kg.extract.report import to_json, to_markdown
 from kg.extract.turtle import to_turtle
-from kg.namespaces import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, ZF
+from kg.namespaces import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, ZF, ZFR
 from kg.sources import load_sources, source_files
 from kg.store import open_store
 from tests.conftest import ROOT, SEED_TEXT
@@ -243,7 +243,8 @@ def test_turtle_draft_marks_every_node_and_quotes_validate(linked: tuple[Draft, 
 
 
 def test_a_reviewed_draft_validates(linked: tuple[Draft, Knowledge], tmp_path: Path) -> None:
-    """What review adds — English labels, confirmed mechanisms, no draft mark — makes the draft valid."""
+    """What review adds — English labels, confirmed mechanisms, attribution, relation and heading, no draft
+    mark — makes the draft valid."""
     from kg.validate import validate
 
     draft, knowledge = linked
@@ -257,6 +258,10 @@ def test_a_reviewed_draft_validates(linked: tuple[Draft, Knowledge], tmp_path: P
             reviewed.remove((None, None, measure))
         else:
             reviewed.add((measure, ZF.implements, suggestion))
+            # the reviewer also says how the organ is known, who checks whom, and under which heading
+            reviewed.add((measure, ZF.attributionBasis, ZF.StatedInText))
+            reviewed.add((measure, ZF.supervisionRelation, ZFR["rel-internal"]))
+            reviewed.add((measure, ZF.underHeading, ZFR["section-hunan"]))
     for prop in (RDFS.label, SKOS.prefLabel):
         for subject, label in list(reviewed.subject_objects(prop)):
             if isinstance(label, Literal) and label.language == "zh":

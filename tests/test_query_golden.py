@@ -141,3 +141,40 @@ def test_the_user_guide_lists_every_shipped_query() -> None:
     guide = (HERE.parent / "docs" / "querying.md").read_text(encoding="utf-8")
     missing = [q.name for q in shipped_queries() if f"`{q.name}`" not in guide]
     assert missing == []
+
+
+def test_who_checks_whom_inside_a_court_and_from_another_organ(oxigraph: Session) -> None:
+    """江苏: 审管办 and 监察部门 (细分监管事务), 专业法官会议 and 审委会 (加强宏观督导) check inside the courts;
+    四川: the procuratorates carry out the 派驻+巡回 supervision the prisons accept (a checker from another organ)."""
+    internal = oxigraph.run("who-checks-whom", {"relation": "内部"}).records()
+    units = {(r["checkerLabel"], r["measure"].rsplit("-", 1)[-1]) for r in internal if r["checkerKind"] == "unit"}
+    assert units == {
+        ("审判管理办公室（审管办）", "labour"),
+        ("监察部门", "labour"),
+        ("专业法官会议", "meeting"),
+        ("审判委员会（审委会）", "functions"),
+    }
+    assert {r["scope"] for r in internal} == {"within an organ"}
+    procuratorial = oxigraph.run("who-checks-whom", {"relation": "检察"}).records()
+    other = {(r["checkerLabel"], r["checkedLabel"]) for r in procuratorial if r["checkerKind"] == "other organ"}
+    assert other == {("四川检察机关", "四川监狱"), ("四川检察机关", "监狱")}
+    assert {r["scope"] for r in procuratorial} == {"across organs"}
+
+
+def test_measures_under_a_speakers_own_heading(oxigraph: Session) -> None:
+    """江苏 事前赋权明责: 重塑监管理念 (放权; 案件监督管理办法), 细化监管职责 (院长12项、庭长11项),
+    优化监管模式 (细分监管事务); 四川 刑罚执行监督体系: 建立全业务标准 3, 实现全过程管控 2, 强化全覆盖监督 3."""
+    before = oxigraph.run("measures-under-heading", {"heading": "事前"}).records()
+    assert [(r["headingLabel"], r["frameLabel"]) for r in before] == [
+        ("重塑监管理念", "事前"),
+        ("重塑监管理念", "事前"),
+        ("细化监管职责", "事前"),
+        ("优化监管模式", "事前"),
+    ]
+    prison = oxigraph.run("measures-under-heading", {"heading": "刑罚执行"}).records()
+    counts: dict[str, int] = {}
+    for r in prison:
+        counts[r["headingLabel"]] = counts.get(r["headingLabel"], 0) + 1
+    assert counts == {"建立全业务标准": 3, "实现全过程管控": 2, "强化全覆盖监督": 3}
+    frames = {r["headingLabel"]: r["frameLabel"] for r in prison}
+    assert frames["实现全过程管控"] == "过程控制（重点）" and frames["强化全覆盖监督"] is None

@@ -27,6 +27,10 @@ def quote(
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="With --cite: zh or en.")] = None,
     store: Annotated[Path | None, typer.Option("--store", help="With --cite: the built store.")] = None,
+    heading: Annotated[
+        bool,
+        typer.Option("--heading", help="The quote is a section heading (zf:ContextHeading), not a stating sentence."),
+    ] = False,
 ) -> None:
     """Locate a quote in a seed text and print its evidence node (Turtle) with offsets, prefix and suffix."""
     from kg.corpus import load_corpus
@@ -56,7 +60,8 @@ def quote(
                 cite_passage(session, str(doc.iri), span.start, span.end, span.exact, cite_style, language), nl=False
             )
             return
-    typer.echo(evidence_turtle(evidence_id, source, span), nl=False)
+    role = "zf:ContextHeading" if heading else "zf:StatingSentence"
+    typer.echo(evidence_turtle(evidence_id, source, span, role), nl=False)
     typer.echo(data_line(), err=True)
 
 

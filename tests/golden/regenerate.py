@@ -36,6 +36,10 @@ PARAM_CASES: list[tuple[str, str, dict[str, str]]] = [
     ("measures-by-mechanism", "legal-supervision", {"mechanism": "zfr:cat-legal-supervision"}),
     ("measures-by-mechanism", "by-name", {"mechanism": "类案检索"}),
     ("search", "similar-cases", {"text": "类案"}),
+    ("who-checks-whom", "procuratorial", {"relation": "检察"}),
+    ("who-checks-whom", "internal", {"relation": "zfr:rel-internal"}),
+    ("measures-under-heading", "before", {"heading": "事前"}),
+    ("measures-under-heading", "penal-execution", {"heading": "刑罚执行"}),
 ]
 
 
