@@ -31,6 +31,15 @@ CSL_STYLES: dict[str, tuple[str, str]] = {
 }
 DATA_STYLES = ("bibtex", "csl-json")
 STYLES = (*CSL_STYLES, *DATA_STYLES)
+#: Each style by the name a reader knows it by (the "Cite" controls' choices, in this order).
+STYLE_NAMES = {
+    "gb7714": "GB/T 7714-2015 顺序编码制",
+    "gb7714-author-date": "GB/T 7714-2015 著者-出版年制",
+    "chicago": "Chicago (author-date)",
+    "apa": "APA",
+    "bibtex": "BibTeX",
+    "csl-json": "CSL-JSON",
+}
 
 # The English name carries no lower-case brand: headline styles would capitalise it.
 DATASET_NAME = {

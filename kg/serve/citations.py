@@ -19,17 +19,6 @@ from kg.errors import InputError, KGError, UsageError
 from kg.serve.protocol import refusal
 from kg.serve.site import Site
 
-#: The styles a Cite control offers, by name (the first is the default).
-STYLE_NAMES = {
-    "gb7714": "GB/T 7714-2015 顺序编码制",
-    "gb7714-author-date": "GB/T 7714-2015 著者-出版年制",
-    "chicago": "Chicago (author-date)",
-    "apa": "APA",
-    "bibtex": "BibTeX",
-    "csl-json": "CSL-JSON",
-}
-assert tuple(STYLE_NAMES) == STYLES, "every style kg.cite renders has a name here, in its order"
-
 
 async def citation(request: Request) -> Response:
     site: Site = request.app.state.site
