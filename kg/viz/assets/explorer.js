@@ -863,7 +863,7 @@
       var cells = el("p", null, [t("inCompare") + ": "]);
       n.compare.forEach(function (cell, i) {
         if (i) cells.append(" · ");
-        cells.appendChild(siteLink(cell[2], name(DATA.names[cell[0]]) + " × " + name(DATA.names[cell[1]]), "compare-link"));
+        cells.appendChild(siteLink(cell[2], name(cell[0]) + " × " + name(cell[1]), "compare-link"));
       });
       wrap.appendChild(cells);
     }
