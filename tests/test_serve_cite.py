@@ -78,3 +78,29 @@ def test_cite_refuses_in_one_line(server: str, params: dict[str, str], status: i
     answer = get(server, **params)
     assert answer.status_code == status
     assert answer.text.startswith(line) and answer.text.count("\n") == 1
+
+
+def test_the_served_graph_links_under_the_root_path(store_path: Path) -> None:
+    """Behind a proxy under /kg, the graph panel's links, quotes, compare cells and /cite carry the prefix."""
+    import re
+
+    measure = "measure-jiangsu-mandatory-similar-case-search"
+    with serving(store_path, ["--root-path", "/kg"]) as url:
+        page = httpx.get(
+            url + "/kg/graph/view", params={"focus": "https://w3id.org/zhengfa-kg/id/" + measure}, timeout=60
+        ).text
+        cited = httpx.get(url + "/kg/cite", params={"iri": MEASURE, "style": "apa"}, timeout=30)
+    found = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
+    assert data["meta"]["links"]["cite"] == "/kg/cite"
+    node = next(n for n in data["nodes"] if n["id"] == MEASURE)
+    assert node["href"] == f"/kg/id/{measure}"
+    assert [e["href"] for e in node["info"]["evidence"]] == [
+        "/kg/source/doc-c6000f12c74fa8d8?start=2167&end=2205#quote"
+    ]
+    assert [cell[2] for cell in node["compare"]] == [
+        "/kg/compare?by=category&across=province&row=https%3A%2F%2Fw3id.org%2Fzhengfa-kg%2Fid%2Fcat-uniform-standards"
+        "&column=https%3A%2F%2Fw3id.org%2Fzhengfa-kg%2Fid%2Fprovince-jiangsu#cell"
+    ]
+    assert cited.status_code == 200 and cited.text.startswith("Issuing operating rules")
