@@ -255,3 +255,22 @@ def test_the_served_graph_panel_with_its_cite_control_passes_axe(audit_tab: Visi
     page.wait_for_function("() => document.querySelector('textarea.cite-text').value.length > 2")
     assert run_axe(page) == []
     audit_tab.check()
+
+
+def test_a_measure_under_two_categories_links_both_compare_cells(tab: Visit) -> None:
+    # Guangxi's "form menus" implement mech-evidence-standard-guidance (under 统一标准与办案指引) and
+    # mech-procuratorial-guidance-of-investigation (under 相互制约与法律监督); its organ is Guangxi's.
+    local = "measure-guangxi-evidence-form-menus"
+    page = tab.page
+    inner = open_graph(page, tab.origin, local)
+    click_node(page, ZFR + local)
+    links = inner.locator("#details a.compare-link")
+    links.first.wait_for()
+    assert sorted(links.all_inner_texts()) == ["相互制约与法律监督 × 广西", "统一标准与办案指引 × 广西"]
+    hrefs = links.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    rows = sorted(parse_qs(urlparse(h).query)["row"][0] for h in hrefs)
+    assert rows == [ZFR + "cat-legal-supervision", ZFR + "cat-uniform-standards"]
+    for href in hrefs:
+        page.goto(tab.origin + href)
+        assert page.locator(f'#cell ol.explained a[href="/id/{local}"]').count() >= 1
+    tab.check()
