@@ -149,3 +149,9 @@ def test_quote_cite_cites_an_arbitrary_passage(store_path: Path) -> None:
     assert got[1] == "“三核三审”（原文第4783–4787字（Unicode 码位），发言：四川省司法厅，刘志诚）"
     assert got[2].startswith("[1]周斌, 董凡超. 政法领域全面深化改革推进视频会发言摘登")
     assert got[3].endswith(f"{SOURCE}#char=4783,4787.")
+
+
+def test_every_style_has_a_name_for_the_cite_controls() -> None:
+    from kg.cite import STYLE_NAMES, STYLES
+
+    assert tuple(STYLE_NAMES) == STYLES

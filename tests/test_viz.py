@@ -479,3 +479,44 @@ def test_cli_without_a_store_says_to_build(tmp_path: Path) -> None:
 
 def test_cli_default_limit_is_documented_correctly() -> None:
     assert int(DEFAULT_MAX_NODES_TEXT) == DEFAULT_MAX_NODES
+
+
+class _Links:
+    """A site's links as kg serve gives them (kg.viz.page.ServedLinks), written out by hand for one measure."""
+
+    def __init__(self) -> None:
+        self.cite = "/kg/cite"
+        self.styles = {"gb7714": "GB/T 7714-2015"}
+
+    def entity(self, iri: str) -> str:
+        return "/kg/id/" + iri.rsplit("/", 1)[-1]
+
+    def quote(self, source: str, start: int, end: int) -> str:
+        return f"/kg/source/{source.rsplit('/', 1)[-1]}?start={start}&end={end}#quote"
+
+    def compare(self, iri: str) -> list[tuple[str, str, str]]:
+        return [(PREFIXES["zfr"] + "cat-uniform-standards", PREFIXES["zfr"] + "province-jiangsu", "/kg/compare?x")]
+
+
+def test_only_a_served_page_with_links_carries_them(seed_store: ox.Store) -> None:
+    measure = PREFIXES["zfr"] + "measure-jiangsu-mandatory-similar-case-search"
+    view = explore(seed_store, focus=[measure], depth=1)
+    offline = payload(view, "zh")
+    assert offline["meta"]["links"] is None
+    node = next(n for n in offline["nodes"] if n["id"] == measure)
+    assert "href" not in node and "compare" not in node
+    assert [set(e) & {"href", "doc"} for e in node["info"]["evidence"]] == [set()]
+    assert "connect-src" not in view.to_html() and "connect-src" not in view.to_html(served=True)
+
+    served = payload(view, "zh", served=True, links=_Links())
+    assert served["meta"]["links"] == {"cite": "/kg/cite", "styles": {"gb7714": "GB/T 7714-2015"}}
+    node = next(n for n in served["nodes"] if n["id"] == measure)
+    assert node["href"] == "/kg/id/measure-jiangsu-mandatory-similar-case-search"
+    assert [e["href"] for e in node["info"]["evidence"]] == [
+        "/kg/source/doc-c6000f12c74fa8d8?start=2167&end=2205#quote"
+    ]
+    names = served["names"]
+    assert [[names[row], names[column], href] for row, column, href in node["compare"]] == [
+        [["统一标准与办案指引", "Uniform standards and case-handling guidance"], ["江苏", "Jiangsu"], "/kg/compare?x"]
+    ]
+    assert "connect-src 'self'" in view.to_html(served=True, links=_Links())

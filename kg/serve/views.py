@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -184,9 +184,7 @@ class Presenter:
         source = self.term(quote.source) if quote.source is not None else None
         context = None
         if quote.source is not None and self.linker.is_local(quote.source) and quote.start is not None:
-            local = quote.source.value[len(self.linker.settings.entity_base) :]
-            query = urlencode({"start": quote.start, "end": quote.end if quote.end is not None else quote.start})
-            context = self.linker.url(f"/source/{quote_path(local)}?{query}#quote")
+            context = self.linker.source_href(quote.source, quote.start, quote.end)
         role = self.reader.value(quote.evidence, EVIDENCE_ROLE)
         return QuoteView(
             evidence=self.term(quote.evidence),
@@ -307,10 +305,6 @@ class Presenter:
             groups.append(group)
         # Instances (rdf:type) first, then by property.
         return sorted(groups, key=lambda g: "" if g.predicate.iri == TYPE.value else g.predicate.curie or "")
-
-
-def quote_path(local: str) -> str:
-    return quote(local, safe="/-_.~")
 
 
 def _value_order(term: Term) -> tuple[int, str, str]:

@@ -298,6 +298,7 @@ class CatalogBuilder:
             found["role"] = "heading" if role[0] == ZF + "ContextHeading" else "sentence"
         for source in index.iris(evidence, OA + "hasSource"):
             found["source"] = self.label(source)
+            found["doc"] = source  # the source's IRI: a served page links the quote to its place in it
         for selector in index.iris(evidence, OA + "hasSelector"):
             for key, predicate in (("quote", "exact"), ("prefix", "prefix"), ("suffix", "suffix")):
                 values = index.literals(selector, OA + predicate)

@@ -10,7 +10,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
@@ -25,8 +25,34 @@ VIS_VERSION = "9.1.2"
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def payload(view: GraphView, lang: Lang, served: bool = False) -> dict[str, Any]:
-    """Everything the page needs, as plain JSON data (no markup)."""
+class ServedLinks(Protocol):
+    """Where a web site that serves the page shows each thing (kg serve's pages; ``kg.serve.graph_links``).
+
+    Given to :func:`render_html`, the details panel links a node to its page, a quote to
+    its place in the source text, a measure to the comparison cells that count it, and
+    offers its citation; the offline file has no such site and gets none of these.
+    """
+
+    #: The URL of the site's citation service (``…/cite``), asked with ``iri``, ``style`` and ``lang``.
+    cite: str
+    #: The citation styles it offers: key → the name a reader knows it by.
+    styles: dict[str, str]
+
+    def entity(self, iri: str) -> str:
+        """The URL of the page about ``iri``."""
+        ...
+
+    def quote(self, source: str, start: int, end: int) -> str | None:
+        """The URL of the place ``start``–``end`` in the source text ``source``, if the site shows it."""
+        ...
+
+    def compare(self, iri: str) -> list[tuple[str, str, str]]:
+        """The comparison cells that count the measure ``iri``: (row concept IRI, column IRI, URL) each."""
+        ...
+
+
+def payload(view: GraphView, lang: Lang, served: bool = False, links: ServedLinks | None = None) -> dict[str, Any]:
+    """Everything the page needs, as plain JSON data (no markup); ``links`` only for a served page."""
     degree = degrees(view)
     sizes = node_sizes(view, degree)
     positions = layout(view, sizes)
@@ -49,10 +75,18 @@ def payload(view: GraphView, lang: Lang, served: bool = False) -> dict[str, Any]
             "y": positions[node.iri][1],
             "size": sizes[node.iri],
             "degree": degree[node.iri],
-            "info": compact_details(node.info, names),
+            "info": compact_details(node.info, names, links),
         }
         for node in view.nodes
     ]
+    if links is not None:
+        for item, node in zip(nodes, view.nodes, strict=True):
+            item["href"] = links.entity(node.iri)
+            if node.kind == "measure":
+                item["compare"] = [
+                    [names(_name_of(catalog, row)), names(_name_of(catalog, column, short=True)), href]
+                    for row, column, href in links.compare(node.iri)
+                ]
     return {
         "meta": {
             "lang": lang,
@@ -67,6 +101,7 @@ def payload(view: GraphView, lang: Lang, served: bool = False) -> dict[str, Any]
             "visVersion": VIS_VERSION,
             "idBase": PREFIXES["zfr"],
             "served": served,
+            "links": {"cite": links.cite, "styles": links.styles} if links is not None else None,
         },
         "kinds": [
             {
@@ -120,17 +155,29 @@ class NameTable:
 LISTED_NAMES = ("types", "organs", "categories", "mechanisms", "figures")
 
 
-def compact_details(info: dict[str, Any], names: NameTable) -> dict[str, Any]:
-    """A node's details with each name replaced by its number in the name table."""
+def _name_of(catalog: Any, iri: str, short: bool = False) -> dict[str, str]:
+    node = catalog.nodes.get(iri)
+    if node is None:
+        return {"zh": iri, "en": iri}
+    return (node.short or node.label) if short else node.label  # type: ignore[no-any-return]
+
+
+def compact_details(info: dict[str, Any], names: NameTable, links: ServedLinks | None = None) -> dict[str, Any]:
+    """A node's details with each name replaced by its number in the name table (and, served, quote links)."""
     out: dict[str, Any] = {key: [names(v) for v in info[key]] for key in LISTED_NAMES if key in info}
     if "definition" in info:
         out["definition"] = info["definition"]
     if "attribution" in info:
         out["attribution"] = {k: names(v) if isinstance(v, dict) else v for k, v in info["attribution"].items()}
     if "evidence" in info:
-        out["evidence"] = [
-            {k: names(v) if k == "source" else v for k, v in evidence.items()} for evidence in info["evidence"]
-        ]
+        out["evidence"] = []
+        for evidence in info["evidence"]:
+            item = {k: names(v) if k == "source" else v for k, v in evidence.items() if k != "doc"}
+            if links is not None and "doc" in evidence and "start" in evidence and "end" in evidence:
+                href = links.quote(evidence["doc"], evidence["start"], evidence["end"])
+                if href:
+                    item["href"] = href
+            out["evidence"].append(item)
     if info.get("props"):
         out["props"] = [[names(prop), [names(v) for v in values]] for prop, values in info["props"]]
     return out
@@ -179,28 +226,33 @@ def _csp_hash(code: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_html(view: GraphView, lang: Lang = "zh", *, served: bool = False) -> str:
+def render_html(view: GraphView, lang: Lang = "zh", *, served: bool = False, links: ServedLinks | None = None) -> str:
     """The self-contained page: vis-network, our script and style, the data; nothing loads from elsewhere.
 
     ``served=True`` is the page as a web site embeds it (kg serve's /graph, in a frame): it
     speaks of "this view" rather than "this file", suggests no kg viz options, and tells
-    its host (``postMessage({kgGraphState: "#…"})``) whenever its state changes. Either way
+    its host (``postMessage({kgGraphState: "#…"})``) whenever its state changes; with
+    ``links`` (the site's pages, see :class:`ServedLinks`) its details panel links each node,
+    quote and measure to them and offers a citation (fetched from the site, the one request
+    its policy then allows). Either way
     the state — language, provinces, focus, depth, selection — is read from and written
     to the address's hash (``#lang=en&province=province-hunan&focus=…&depth=2``).
     """
     with paused_gc():
-        return _render_html(view, lang, served)
+        return _render_html(view, lang, served, links)
 
 
-def _render_html(view: GraphView, lang: Lang, served: bool) -> str:
+def _render_html(view: GraphView, lang: Lang, served: bool, links: ServedLinks | None) -> str:
     vis_js, vis_css = vis_assets()
     app_js = _inline(_template("explorer.js"), "script")
     vis_js = _inline(vis_js, "script")
-    data = script_json(payload(view, lang, served))
-    # Only these two scripts may run; no request may leave the page (default-src 'none').
+    data = script_json(payload(view, lang, served, links))
+    # Only these two scripts may run; no request may leave the page (default-src 'none'), but
+    # a served page's citations, fetched from the site that serves it.
     csp = (
         "default-src 'none'; "
-        f"script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}; "
+        + ("connect-src 'self'; " if links is not None else "")
+        + f"script-src {_csp_hash(vis_js)} {_csp_hash(app_js)}; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:; "
         "base-uri 'none'; form-action 'none'"
     )

@@ -203,11 +203,12 @@ class GraphView:
             f"--focus NODE --depth N, or raise --max-nodes"
         )
 
-    def to_html(self, lang: Lang | None = None, *, served: bool = False) -> str:
-        """The page as a string; ``served=True`` for a web site that embeds it (see render_html)."""
+    def to_html(self, lang: Lang | None = None, *, served: bool = False, links: Any = None) -> str:
+        """The page as a string; ``served=True`` (and the site's ``links``) for a web site that embeds it
+        (see render_html)."""
         from kg.viz.page import render_html  # the page module needs this one
 
-        return render_html(self, lang or self.lang, served=served)
+        return render_html(self, lang or self.lang, served=served, links=links)
 
     def write(self, path: Path | str, lang: Lang | None = None) -> Path:
         """Write the page atomically as UTF-8."""

@@ -72,6 +72,17 @@
       depthNote: "（{d} 层）",
       listSep: "、",
       sep: "；",
+      page: "本节点的页面",
+      inSource: "原文定位",
+      inCompare: "比较中",
+      cite: "引用",
+      citeStyle: "格式",
+      citeLang: "语言",
+      citeText: "引文",
+      citeOpen: "以文本打开",
+      copy: "复制",
+      copied: "已复制",
+      citeFailed: "无法获取引文",
     },
     en: {
       title: "zhengfa-kg graph explorer",
@@ -128,6 +139,17 @@
       depthNote: " (depth {d})",
       listSep: ", ",
       sep: "; ",
+      page: "Page of this node",
+      inSource: "show in the source",
+      inCompare: "In Compare",
+      cite: "Cite",
+      citeStyle: "Style",
+      citeLang: "Language",
+      citeText: "Citation",
+      citeOpen: "Open as text",
+      copy: "Copy",
+      copied: "Copied",
+      citeFailed: "The citation could not be fetched",
     },
   };
 
@@ -729,7 +751,15 @@
     return list.map(name).join(t("listSep"));
   }
 
-  function quoteBlock(ev) {
+  // A link out of the explorer to a page of the site that serves it (never in the offline file).
+  function siteLink(href, text, className) {
+    var a = el("a", className || null, [text]);
+    a.href = href;
+    a.target = "_top";
+    return a;
+  }
+
+  function quoteBlock(ev, compact) {
     var block = el("div", ev.role === "heading" ? "quote heading" : "quote", [
       ev.role === "heading" ? el("span", "role", [t("headingRole")]) : null,
       ev.prefix ? el("span", "ctx", ["…" + ev.prefix]) : null,
@@ -740,7 +770,9 @@
     if (ev.start !== undefined && ev.end !== undefined) where.push(t("offsets", { s: ev.start, e: ev.end }));
     if (ev.source) where.push(t("source") + ": " + name(ev.source));
     if (ev.id) where.push(ev.id);
-    block.appendChild(el("span", "where", [where.join(" · ")]));
+    var whereLine = el("span", "where", [where.join(" · ")]);
+    if (!compact && ev.href) whereLine.append(" · ", siteLink(ev.href, t("inSource"), "source-link"));
+    block.appendChild(whereLine);
     return block;
   }
 
@@ -782,7 +814,7 @@
     var evidence = info.evidence || [];
     if (evidence.length) {
       root.appendChild(el("div", "section", [lang === "en" ? t("evidenceEn") : t("evidence")]));
-      (compact ? evidence.slice(0, 1) : evidence).forEach(function (ev) { root.appendChild(quoteBlock(ev)); });
+      (compact ? evidence.slice(0, 1) : evidence).forEach(function (ev) { root.appendChild(quoteBlock(ev, compact)); });
       if (compact && evidence.length > 1) root.appendChild(el("div", "other", [t("more", { n: evidence.length - 1 })]));
     }
     if (!compact && info.props && info.props.length) {
@@ -823,6 +855,85 @@
     return wrap;
   }
 
+  // Served by kg serve: the node's page, a measure's compare cells, and its citation.
+  function siteLinks(n) {
+    var wrap = el("div", "site-links", []);
+    if (n.href) wrap.appendChild(el("p", null, [siteLink(n.href, t("page"), "entity-link")]));
+    if (n.compare && n.compare.length) {
+      var cells = el("p", null, [t("inCompare") + ": "]);
+      n.compare.forEach(function (cell, i) {
+        if (i) cells.append(" · ");
+        cells.appendChild(siteLink(cell[2], name(cell[0]) + " × " + name(cell[1]), "compare-link"));
+      });
+      wrap.appendChild(cells);
+    }
+    wrap.appendChild(citeControl(n));
+    return wrap;
+  }
+
+  function citeControl(n) {
+    var links = META.links;
+    var details = el("details", "cite", [el("summary", null, [t("cite")])]);
+    var style = el("select", null, []);
+    style.name = "style";
+    Object.keys(links.styles).forEach(function (key) {
+      var option = el("option", null, [links.styles[key]]);
+      option.value = key;
+      style.appendChild(option);
+    });
+    var language = el("select", null, []);
+    language.name = "lang";
+    [["zh", "中文"], ["en", "English"]].forEach(function (pair) {
+      var option = el("option", null, [pair[1]]);
+      option.value = pair[0];
+      language.appendChild(option);
+    });
+    language.value = "zh";
+    var text = el("textarea", "cite-text", []);
+    text.readOnly = true;
+    text.rows = 7;
+    var open = siteLink("", t("citeOpen"), "cite-open");
+    var status = el("span", "cite-status", []);
+    status.setAttribute("role", "status");
+    var copy = el("button", "cite-copy", [t("copy")]);
+    copy.type = "button";
+    function url() {
+      return links.cite + "?" + new URLSearchParams({ iri: n.id, style: style.value, lang: language.value }).toString();
+    }
+    function load() {
+      open.href = url();
+      text.value = "…";
+      status.textContent = "";
+      fetch(url()).then(function (response) { return response.text(); })
+        .then(function (body) { text.value = body.replace(/\n$/, ""); })
+        .catch(function () { text.value = t("citeFailed"); });
+    }
+    details.addEventListener("toggle", function () { if (details.open) load(); });
+    style.addEventListener("change", function () {
+      language.value = style.value.indexOf("gb7714") === 0 ? "zh" : "en";
+      load();
+    });
+    language.addEventListener("change", load);
+    copy.addEventListener("click", function () {
+      function done(ok) { status.textContent = ok ? t("copied") : ""; }
+      text.select();
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text.value).then(function () { done(true); }, function () { done(document.execCommand("copy")); });
+      } else {
+        done(document.execCommand("copy"));
+      }
+    });
+    open.href = url();
+    details.appendChild(el("div", "cite-form", [
+      el("label", null, [t("citeStyle") + " ", style]),
+      el("label", null, [t("citeLang") + " ", language]),
+      open,
+    ]));
+    details.appendChild(el("label", "cite-out", [t("citeText"), text]));
+    details.appendChild(el("p", null, [copy, " ", status]));
+    return details;
+  }
+
   var detailsNote = null;
   function renderDetails(id, note) {
     detailsNote = note === undefined ? detailsNote : note;
@@ -831,6 +942,7 @@
     body.textContent = "";
     if (detailsNote) body.appendChild(el("p", "other", [detailsNote]));
     body.appendChild(card(n, false));
+    if (META.links) body.appendChild(siteLinks(n));
     var actions = el("div", "actions", []);
     var depth = document.createElement("select");
     depth.setAttribute("aria-label", t("depth"));
