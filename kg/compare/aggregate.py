@@ -47,10 +47,9 @@ def placement(data: Adoptions, by: str, across: str, cell: Cell | None = None) -
         mapping = sorted((c.iri, cat) for c in taxonomy.values() for cat in c.categories if cat in rows)
         row = f"{{ SELECT ?m ?concept ?row WHERE {{ VALUES (?concept ?row) {{ {_pairs(mapping)} }} ?m zf:implements ?concept }} }}"
     elif by == "mechanism":
-        row = (
-            f"{{ SELECT ?m ?concept ?row WHERE {{ VALUES ?concept {{ {iri_list(rows)} }} "
-            "?m zf:implements ?concept BIND(?concept AS ?row) } }"
-        )
+        # Each row counts its subtree (kg.compare.model.Adoptions.rows_of): the concept and its ancestors.
+        mapping = sorted((c.iri, up) for c in taxonomy.values() for up in (c.iri, *data.ancestors(c.iri)) if up in rows)
+        row = f"{{ SELECT ?m ?concept ?row WHERE {{ VALUES (?concept ?row) {{ {_pairs(mapping)} }} ?m zf:implements ?concept }} }}"
     else:
         row = (
             f"{{ SELECT ?m ?row WHERE {{ VALUES ?row {{ {iri_list(rows)} }} ?m zf:supervisionRelation ?row }} }}\n"

@@ -7,8 +7,9 @@ Where a measure stands:
   do not count. Across organ types, it belongs to the organ type of each
   adopting organ (the ``zf:OrganType`` class of the organ, found through
   ``rdfs:subClassOf`` when the organ is typed more narrowly).
-- **Rows.** ``by="mechanism"``: the concepts it ``zf:implements`` (a category's
-  own row holds the measures filed directly under the category).
+- **Rows.** ``by="mechanism"``: the concepts it ``zf:implements`` and every
+  concept above them (a category's row, or a mechanism's with narrower ones,
+  reports what is reported anywhere below it).
   ``by="category"``: each implemented concept rolled up along ``skos:broader``
   (any depth) to its top concept. ``by="relation"``: each of its
   ``zf:supervisionRelation`` values.
@@ -19,9 +20,10 @@ What a cell counts (``count``), over the measures standing in it:
   (the default ``--by mechanism``). Totals: columns reporting a row, rows
   reported in a column, cells reported.
 - ``mechanisms``: the distinct taxonomy concepts those measures implement that
-  put them in the row (the default ``--by category`` and ``--by relation``).
+  put them in the row (the default ``--by category``).
 - ``statements``: the distinct stating sentences quoted for those measures
-  (:mod:`kg.compare.statements`); measures sharing a sentence count once.
+  (:mod:`kg.compare.statements`); measures sharing a sentence count once (the
+  default ``--by relation``).
 - ``measures``: the distinct measures (how finely the curators split a sentence
   shows here; see docs/compare.md).
 

@@ -239,10 +239,24 @@ class Adoptions:
             concept = self.concepts.get(iri)
             if concept is None:
                 continue
-            targets = concept.categories if by == "category" else (iri,)
+            # By mechanism every row counts its whole subtree: a category row and a mechanism with
+            # narrower mechanisms (854 under 流程节点监控) report what is reported anywhere below them.
+            targets = concept.categories if by == "category" else (iri, *self.ancestors(iri))
             for target in targets:
                 rows[target].add(iri)
         return rows
+
+    def ancestors(self, iri: str) -> list[str]:
+        """The concepts above ``iri`` along skos:broader, any depth (cycles stop)."""
+        found: list[str] = []
+        todo = list(self.concepts[iri].broader) if iri in self.concepts else []
+        while todo:
+            up = todo.pop()
+            if up in found or up == iri or up not in self.concepts:
+                continue
+            found.append(up)
+            todo.extend(self.concepts[up].broader)
+        return found
 
     def label_of(self, iri: str, lang: str) -> str:
         # Measures only when already read: a label must not load the whole graph.

@@ -21,9 +21,10 @@ COUNTS: tuple[str, ...] = ("presence", "mechanisms", "statements", "measures")
 MATRIX_FORMATS: tuple[str, ...] = ("table", "csv", "md", "html", "json", "png", "svg")
 REPORT_FORMATS: tuple[str, ...] = ("table", "csv", "md", "json")
 
-#: What a cell counts unless --count says otherwise: whether a mechanism is reported at all,
-#: and how many distinct mechanisms of a category (or relation) are reported.
-DEFAULT_COUNT: dict[str, str] = {"mechanism": "presence", "category": "mechanisms", "relation": "mechanisms"}
+#: What a cell counts unless --count says otherwise: whether a mechanism is reported at all; how many
+#: distinct mechanisms of a category are reported; how many distinct sentences state a measure of a
+#: supervision relation (its mechanisms would count one measure several times over).
+DEFAULT_COUNT: dict[str, str] = {"mechanism": "presence", "category": "mechanisms", "relation": "statements"}
 
 
 def check_choice(option: str, value: str, choices: Sequence[str]) -> None:

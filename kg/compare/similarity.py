@@ -40,8 +40,13 @@ class Similarity:
 
 
 def similarity(matrix: Matrix) -> Similarity:
-    """Jaccard similarity of every pair of columns over the rows they have at least one measure in."""
-    sets = {c.iri: matrix.present(c.iri) for c in matrix.columns}
+    """Jaccard similarity of every pair of columns over the rows they have at least one measure in.
+
+    Over mechanisms, only the most specific rows count: a category's row, or a mechanism's
+    with narrower ones, sums up rows below it and would count one report twice.
+    """
+    summaries = {up for r in matrix.rows for up in r.broader} if matrix.by == "mechanism" else set()
+    sets = {c.iri: matrix.present(c.iri) - summaries for c in matrix.columns}
     order = {r.iri: i for i, r in enumerate(matrix.rows)}
     pairs = [
         Pair(a, b, tuple(sorted(sets[a.iri] & sets[b.iri], key=order.__getitem__)), len(sets[a.iri] | sets[b.iri]))
@@ -67,18 +72,16 @@ class Spread:
 def overlap(matrix: Matrix) -> list[Spread]:
     """Every row with the columns it occurs in: shared by two or more first (most widely shared on top).
 
-    In the mechanism matrix a category's own row counts only measures filed directly
-    under it; when there are none it is a heading, not a mechanism "reported for none".
-    ``measures`` is the number of distinct measures of the row, whatever the matrix counts.
+    In the mechanism matrix a row counts its whole subtree, so a category row is shared
+    wherever any of its mechanisms is. ``measures`` is the number of distinct measures of
+    the row, whatever the matrix counts.
     """
 
     def measures(row: str) -> int:
         return len(frozenset().union(*(matrix.measures(row, c.iri) for c in matrix.columns)))
 
     spreads = [
-        Spread(r, tuple(c for c in matrix.columns if matrix.count(r.iri, c.iri)), measures(r.iri))
-        for r in matrix.rows
-        if not (matrix.by == "mechanism" and r.is_category and not matrix.row_total(r.iri))
+        Spread(r, tuple(c for c in matrix.columns if matrix.count(r.iri, c.iri)), measures(r.iri)) for r in matrix.rows
     ]
     order = {r.iri: i for i, r in enumerate(matrix.rows)}
     rank = {"shared": 0, "unique": 1, "none": 2}

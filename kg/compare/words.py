@@ -86,6 +86,16 @@ CAVEAT: dict[str, str] = {
     "0 means not reported in the source, which does not show that the province lacks the practice.",
 }
 
+#: Across organ types a column gathers the organs that take the measures, from every speech.
+CAVEAT_ORGAN_TYPE: dict[str, str] = {
+    "zh": "每列为采取举措的机关类型（含据上下文推断的归属），可汇集不同省份、不同机关的发言，"
+    "见下方各列依据；各省只有一篇发言、一个发言机关，省份与发言机关类型无法分开比较。0 表示原文未提及。",
+    "en": "Each column is the type of the organs taking the measures (attributions inferred from context included); "
+    "it may gather speeches of several provinces and organs (see each column's basis). Each province is known "
+    "through one speech by one organ, so province and the reporting organ's type cannot be told apart. "
+    "0 means not reported in the source.",
+}
+
 SEPARATOR = {"zh": "、", "en": ", "}
 
 
@@ -111,16 +121,16 @@ def note_of(matrix: Matrix, lang: str) -> str:
     if lang == "en":
         text = f"{cell[0].upper()}{cell[1:]}; {totals}."
         if matrix.by == "mechanism":
-            text += " A category's own row counts measures filed directly under the category."
+            text += " A category's row (and a mechanism's with narrower ones) counts everything reported below it."
         return text
     text = f"{cell}；{totals}。"
     if matrix.by == "mechanism":
-        text += "类别所在行只计直接归入该类别的举措。"
+        text += "类别行（以及含下位机制的机制行）汇总其下所有机制。"
     return text
 
 
-def caveat(lang: str) -> str:
-    return CAVEAT["en" if lang == "en" else "zh"]
+def caveat(lang: str, across: str = "province") -> str:
+    return (CAVEAT_ORGAN_TYPE if across == "organ-type" else CAVEAT)["en" if lang == "en" else "zh"]
 
 
 def basis_line(entry: Basis, lang: str) -> str:
@@ -162,7 +172,7 @@ def attribution_text(basis: str | None, note: tuple[str, str], lang: str) -> str
 
 def below_matrix(matrix: Matrix, lang: str) -> list[str]:
     """The note, the caveat and the basis of every column: printed under the matrix in text formats."""
-    lines = [note_of(matrix, lang), caveat(lang)]
+    lines = [note_of(matrix, lang), caveat(lang, matrix.across)]
     basis = matrix.basis()
     if basis:
         lines += ["", word("basis", lang) + (":" if lang == "en" else "：")]

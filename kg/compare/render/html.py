@@ -16,10 +16,10 @@ import re
 from kg.compare.counting import Matrix
 from kg.compare.model import Adoptions, Quote, curie
 from kg.compare.words import (
-    CAVEAT,
     SEPARATOR,
     attribution_text,
     basis_line,
+    caveat,
     note_of,
     title_of,
     total_label,
@@ -149,7 +149,8 @@ def matrix_html(matrix: Matrix, data: Adoptions, lang: str = "zh") -> str:
         '<body id="top">',
         f"<h1>{e(title)}</h1>",
         f'<p class="note">{e(note_of(matrix, lang))} – = {e(not_reported)}.</p>',
-        f'<p class="note caveat"><span lang="zh">{e(CAVEAT["zh"])}</span><br><span lang="en">{e(CAVEAT["en"])}</span></p>',
+        f'<p class="note caveat"><span lang="zh">{e(caveat("zh", matrix.across))}</span><br>'
+        f'<span lang="en">{e(caveat("en", matrix.across))}</span></p>',
         '<div class="layout"><div class="matrix"><table><thead><tr>',
         f'<th scope="col">{e(word(matrix.by, lang))}</th>',
         *(f'<th scope="col" title="{e(c.iri)}">{e(c.label(lang))}</th>' for c in matrix.columns),

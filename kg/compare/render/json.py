@@ -46,7 +46,7 @@ def matrix_json(matrix: Matrix, lang: str = "zh") -> str:
         "across": matrix.across,
         "count": matrix.rule,
         "note": note_of(matrix, lang),
-        "caveat": {"zh": caveat("zh"), "en": caveat("en")},
+        "caveat": {"zh": caveat("zh", matrix.across), "en": caveat("en", matrix.across)},
         "columns": [{**_entity_json(c), "basis": basis_json(basis.get(c.iri, []))} for c in matrix.columns],
         "rows": [
             {
