@@ -134,20 +134,7 @@ def to_ntriples(graph: Graph) -> str:
 
 
 def from_rdflib(graph: Iterable[tuple[object, object, object]]) -> list[ox.Triple]:
-    from rdflib import BNode, Literal, URIRef
-
-    def term(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if isinstance(node, URIRef):
-            return ox.NamedNode(str(node))
-        if isinstance(node, BNode):
-            return ox.BlankNode(str(node))
-        if isinstance(node, Literal):
-            if node.language:
-                return ox.Literal(str(node), language=node.language)
-            if node.datatype:
-                return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-            return ox.Literal(str(node))
-        raise TypeError(f"not an RDF term: {node!r}")
+    from kg.sparql.terms import from_rdflib as term
 
     return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]  # type: ignore[arg-type]
 
