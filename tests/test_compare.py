@@ -352,7 +352,9 @@ def test_jaccard_over_mechanisms_agrees_with_the_golden_sets(data: Adoptions) ->
         assert pair.jaccard == Fraction(len(a & b), len(a | b))
     values = {(p.a.zh, p.b.zh): p.jaccard for p in sim.pairs}
     # REVIEW-1: no measure implements a category any more, so the 科技赋能监督 row itself is shared by none.
-    assert values[("湖南", "江苏")] == Fraction(9, 45)  # 9 shared of 45: 四类案件, 实时监控预警, 司法责任制, 过错责任追究 …
+    assert values[("湖南", "江苏")] == Fraction(
+        9, 45
+    )  # 9 shared of 45: 四类案件, 实时监控预警, 司法责任制, 过错责任追究 …
     assert values[("江苏", "四川")] == Fraction(2, 48)  # 案件评查, 执法司法过错责任追究
 
 
