@@ -69,7 +69,8 @@ def turtle_literal(value: str) -> str:
 def evidence_turtle(evidence_iri: str, source_iri: str, span: Span, role: str = "zf:StatingSentence") -> str:
     """The Turtle block of one evidence node, ready to paste into a facts file.
 
-    ``role`` is its zf:evidenceRole: a stating sentence, or ``zf:ContextHeading`` for a section heading.
+    ``role`` is its zf:evidenceRole: a stating sentence, ``zf:ContextHeading`` for a section heading, or
+    ``zf:ContextClause`` for a clause giving the problem addressed or the background.
     """
     return (
         f"{evidence_iri} a zf:Evidence ;\n"

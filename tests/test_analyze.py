@@ -51,7 +51,8 @@ def test_organ_mechanism_network_matches_sparql(seed_graph: Graph, data: Adoptio
     assert nx.is_bipartite(graph)
     assert {graph.nodes[o]["bipartite"] for o, _ in pairs} == {0}
     assert graph.nodes[ZFR + "organ-sichuan-doj"]["label_zh"] == "四川省司法厅"
-    assert graph.nodes[ZFR + "cat-legal-supervision"]["kind"] == "category"
+    # No measure implements a whole category (REVIEW-1), so no category is a node of this network.
+    assert {graph.nodes[c]["kind"] for _, c in pairs} == {"mechanism"}
     doj = {c for o, c in pairs if o == ZFR + "organ-sichuan-doj"}
     assert graph.degree(ZFR + "organ-sichuan-doj") == len(doj)
 
@@ -59,8 +60,9 @@ def test_organ_mechanism_network_matches_sparql(seed_graph: Graph, data: Adoptio
 def test_full_network_holds_every_measure_and_the_taxonomy(data: Adoptions) -> None:
     graph = analyze.network(data, "full")
     kinds = [k for _, k in graph.nodes(data="kind")]
-    assert kinds.count("measure") == 112 and kinds.count("province") == 5
-    assert kinds.count("category") == 12 and kinds.count("category") + kinds.count("mechanism") == 86
+    # 108 measures after REVIEW-1 (湖南 31, 江苏 13, 广西 22, 贵州 13, 四川 29); 12 categories and 84 mechanisms.
+    assert kinds.count("measure") == 108 and kinds.count("province") == 5
+    assert kinds.count("category") == 12 and kinds.count("category") + kinds.count("mechanism") == 96
     relations = {r for _, _, r in graph.edges(data="relation")}
     assert relations == {"in_province", "adopted", "partner", "implements", "broader"}
     assert graph.edges[ZFR + "mech-execution-854-model", ZFR + "mech-process-node-control"]["relation"] == "broader"
@@ -78,7 +80,7 @@ def test_centrality_values_are_networkx_definitions(data: Adoptions) -> None:
         assert 0 <= score.betweenness <= 1
     top_organ = result.top("organ", "betweenness", 1)[0]
     assert top_organ.betweenness == max(s.betweenness for s in result.scores if s.kind == "organ")
-    assert {s.kind for s in result.scores} == {"organ", "mechanism", "category"}
+    assert {s.kind for s in result.scores} == {"organ", "mechanism"}  # no measure implements a category
 
 
 def test_province_projection_is_the_jaccard_of_kg_compare(data: Adoptions) -> None:
@@ -89,10 +91,12 @@ def test_province_projection_is_the_jaccard_of_kg_compare(data: Adoptions) -> No
         projected = pairs[(pair.a.zh, pair.b.zh)]
         assert projected.jaccard == pair.jaccard
         assert projected.shared == len(pair.shared)
-    assert pairs[("湖南", "江苏")].shared == 10 and pairs[("湖南", "江苏")].jaccard == Fraction(5, 22)
+    # 湖南–江苏 share 9 of 45 mechanisms (四类案件, 实时监控预警, 司法责任制, 过错责任追究, 权责清单, 查案与查人贯通,
+    # 案件评查, 案例与类案裁判指引, 类案检索); the 科技赋能监督 category itself no longer counts as one (REVIEW-1).
+    assert pairs[("湖南", "江苏")].shared == 9 and pairs[("湖南", "江苏")].jaccard == Fraction(9, 45)
     graph = analyze.network(data, "province-projection")
     assert graph.number_of_nodes() == 5 and graph.number_of_edges() == 10
-    assert graph.edges[ZFR + "province-hunan", ZFR + "province-jiangsu"]["weight"] == 10
+    assert graph.edges[ZFR + "province-hunan", ZFR + "province-jiangsu"]["weight"] == 9
 
 
 def test_mechanism_projection_links_mechanisms_of_one_organ(data: Adoptions) -> None:
@@ -167,7 +171,7 @@ def test_reports(data: Adoptions) -> None:
     text = analyze.render(result, "table", top=3)
     assert text.startswith("网络: 机关—机制二部图 — ")
     assert "中心性最高的机关（前 3 名）" in text and "Louvain 社区（seed 42" in text
-    assert "湖南–江苏" in text and "5/22 (0.227)" in text
+    assert "湖南–江苏" in text and "1/5 (0.200)" in text
     english = analyze.render(result, "md", top=3, lang="en")
     assert "### Most central organs (top 3)" in english
     parsed = json.loads(analyze.render(result, "json"))

@@ -155,3 +155,14 @@ def test_every_style_has_a_name_for_the_cite_controls() -> None:
     from kg.cite import STYLE_NAMES, STYLES
 
     assert tuple(STYLE_NAMES) == STYLES
+
+
+def test_a_problem_clause_is_cited_after_the_stating_sentence_as_context(session) -> None:
+    """湖南 “针对院庭长不愿监督、不敢监督、不会监督问题” (1364–1385) is a zf:ContextClause (REVIEW-1): the citation lists
+    the stating “细化监管“四类案件”17项情形,厘清依法监管与不当干预的界限” (1400–1430) first, the clause after, marked."""
+    record = read_record(session, "https://w3id.org/zhengfa-kg/id/measure-hunan-four-categories-17-situations")
+    assert [(q.start, q.stating, q.clause) for q in record.quotes] == [(1400, True, False), (1364, False, True)]
+    text = cite(session, record.iri, "gb7714", "zh", ACCESSED)
+    assert "“针对院庭长不愿监督、不敢监督、不会监督问题”" in text and "〔所在语境（问题或背景）〕" in text
+    english = cite(session, record.iri, "chicago", "en", ACCESSED)
+    assert "[context clause (problem or background)]" in english

@@ -190,12 +190,16 @@ def test_defaults_and_rules(data: Adoptions) -> None:
             # two mechanisms of one category, so mechanisms can exceed measures: 湖南 流程管控 4 > 3)
             assert presence.count(row.iri, column.iri) == min(n, 1)
             assert (by_category.count(row.iri, column.iri) > 0) == (n > 0)
-    # 党委领导与统筹推进 in 湖南: 9 measures of 3 mechanisms (政法委执法监督, 改革落实纳入…, 改革任务清单化管理).
-    assert cell(measures, "cat-leadership-coordination", "湖南") == 9
-    assert cell(by_category, "cat-leadership-coordination", "湖南") == 3
-    # Presence totals count cells: 湖南 reports 11 of the 12 categories (科技赋能监督 is 0).
+    # 党委领导与统筹推进 in 湖南: 4 measures of 4 mechanisms — “报请省委出台《关于贯彻<中国共产党政法工作条例>…的意见》”
+    # (贯彻《中国共产党政法工作条例》), “…全省政法领域改革任务清单…实行清单式管理、项目化推进” (改革任务清单化管理),
+    # “出台执法监督实施细则,加强执法检查和案件评查” (政法委执法监督), “把落实改革任务…纳入重大事项请示报告内容,纳入党风廉政
+    # 建设和政绩考核体系,并作为向省委述职的重要内容” (改革落实纳入请示报告与考核述职).
+    assert cell(measures, "cat-leadership-coordination", "湖南") == 4
+    assert cell(by_category, "cat-leadership-coordination", "湖南") == 4
+    # Presence totals count cells: 湖南 reports all 12 categories; 科技赋能监督 through “做到视频监控全覆盖” and
+    # “建成“六公开一投诉”的阳光警务执法公开平台”.
     column = next(c for c in presence.columns if c.zh == "湖南")
-    assert presence.column_total(column.iri) == 11
+    assert presence.column_total(column.iri) == 12
 
 
 @pytest.mark.parametrize("by", ["category", "mechanism"])
@@ -225,7 +229,7 @@ def test_cli_memory_and_store_print_the_same_csv(store_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
-# Relations, attribution and quote roles on a small fixture (until curation lands)
+# Relations, attribution and quote roles, as curated in the seed graph
 # ---------------------------------------------------------------------------
 
 RELATIONS = [
@@ -238,85 +242,69 @@ RELATIONS = [
     ("rel-social", "社会监督", "social and public supervision"),
 ]
 
-FIXTURE = (
-    """
-@prefix zf: <https://w3id.org/zhengfa-kg/def/> .
-@prefix zfr: <https://w3id.org/zhengfa-kg/id/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-zfr:supervision-relations a skos:ConceptScheme .
-"""
-    + "".join(
-        # Written in reverse so that the order can only come from skos:notation.
-        f'zfr:{iri} a skos:Concept ; skos:inScheme zfr:supervision-relations ; skos:notation "{i}" ; '
-        f'skos:prefLabel "{zh}"@zh , "{en}"@en .\n'
-        for i, (iri, zh, en) in reversed(list(enumerate(RELATIONS, 1)))
-    )
-    + """
-zfr:measure-guangxi-pre-protest-request zf:supervisionRelation zfr:rel-procuratorial .
-zfr:measure-guangxi-trial-supervision-case-guidance zf:supervisionRelation zfr:rel-procuratorial , zfr:rel-hierarchical .
-zfr:measure-sichuan-penal-enforcement-supervisors zf:supervisionRelation zfr:rel-social .
-zfr:measure-hunan-job-crime-case-linkage-measures zf:supervisionRelation zfr:rel-discipline-inspection .
-zfr:measure-hunan-judicial-personnel-responsibility-list zf:supervisionRelation zfr:rel-internal ;
-    zf:attributionBasis zf:InferredFromContext ;
-    zf:attributionNote "据所在小标题“完善审判监督管理机制”推断为法院"@zh ,
-        "inferred as the courts from the sub-heading 完善审判监督管理机制"@en .
-zfr:ev-hunan-015 zf:evidenceRole zf:ContextHeading .
-zfr:ev-hunan-016 zf:evidenceRole zf:StatingSentence .
-zfr:measure-jiangsu-professional-judges-meeting zf:attributionBasis zf:StatedInText .
-"""
-)
-
-
-@pytest.fixture(scope="module")
-def fixture_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("relations") / "relations.ttl"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return path
-
 
 @pytest.mark.parametrize("backend", ["memory", "store"])
-def test_by_relation_rows_in_notation_order(fixture_file: Path, backend: str) -> None:
-    graph = open_graph(backend="memory", include=[fixture_file]) if backend == "memory" else _store(fixture_file)
+def test_by_relation_rows_in_notation_order(backend: str) -> None:
+    graph = open_graph(backend="memory") if backend == "memory" else _store()
     data = compare.load(graph)
     matrix = compare.build_matrix(data, by="relation", count="measures")
     assert [r.zh for r in matrix.rows] == [zh for _, zh, _ in RELATIONS]
-    assert cell(matrix, "rel-procuratorial", "广西") == 2
-    assert cell(matrix, "rel-hierarchical", "广西") == 1
-    assert cell(matrix, "rel-social", "四川") == 1
+    # 湖南 纪检监察衔接: only “针对纪法衔接难,与省纪委出台职务犯罪案件衔接办法,明确提前介入等“七项措施””; the
+    # “三个规定” sentence names no discipline-inspection organ (REVIEW-1), nor does 广西 “严格执行“三项规定””.
     assert cell(matrix, "rel-discipline-inspection", "湖南") == 1
-    assert cell(matrix, "rel-internal", "湖南") == 1
-    assert cell(matrix, "rel-mutual-checks", "湖南") == 0
-    # Distinct mechanisms (the default): the two 广西 measures implement one mechanism, 抗前请示.
-    assert compare.build_matrix(data, by="relation").count(ZFR + "rel-procuratorial", data.provinces[2].iri) == 1
-    # Every other measure has no relation yet: not counted, and said so.
-    assert {u.code for u in matrix.unplaced} == {"no-relation"}
-    assert len(matrix.unplaced) == 136 - 5
+    assert cell(matrix, "rel-discipline-inspection", "广西") == 0
+    measures = lambda row, p: {  # noqa: E731
+        m.removeprefix(ZFR) for m in matrix.measures(ZFR + row, next(c.iri for c in matrix.columns if c.zh == p))
+    }
+    # 四川 “探索行政复议书面审查与听证审理并行”: 行政复议 is 层级监督 (REVIEW-1), not 社会监督.
+    assert "measure-sichuan-reconsideration-written-and-hearing-review" in measures("rel-hierarchical", "四川")
+    assert "measure-sichuan-reconsideration-written-and-hearing-review" not in measures("rel-social", "四川")
+    # 广西 “通过成立专家咨询委员会、制定类案指引标准等方式,提升监督精准度”: the procuratorate's own supervision.
+    assert "measure-guangxi-expert-advisory-committee" in measures("rel-procuratorial", "广西")
+    assert cell(matrix, "rel-social", "广西") == 2
+    # 湖南 相互制约: 以审判为中心, 分工负责、配合有力、制约有效, 强化案件标准指引, 出庭保障.
+    assert measures("rel-mutual-checks", "湖南") == {
+        "measure-hunan-trial-centred-reform",
+        "measure-hunan-division-cooperation-checks",
+        "measure-hunan-case-standard-guidance",
+        "measure-hunan-court-appearance-guarantee-mechanism",
+    }
+    # 湖南 纪检监察衔接 by distinct mechanisms: one, 纪法衔接.
+    assert (
+        compare.build_matrix(data, by="relation", count="mechanisms").count(
+            ZFR + "rel-discipline-inspection", data.provinces[0].iri
+        )
+        == 1
+    )
+    assert not matrix.unplaced  # every measure has a relation
     csv = compare.matrix_csv(matrix).splitlines()
-    assert csv[0] == "relation,湖南,江苏,广西,贵州,四川" and csv[5] == "检察法律监督,0,0,2,0,0"
+    assert csv[0] == "relation,湖南,江苏,广西,贵州,四川" and csv[6] == "纪检监察衔接,1,1,0,0,0"
 
 
-def test_explain_shows_attribution_and_stating_sentence_first(fixture_file: Path) -> None:
+def test_explain_shows_attribution_and_stating_sentence_first() -> None:
     """ev-hunan-015 is the sub-heading “一是完善审判监督管理机制” (924–936), ev-hunan-016 the stating
-    “制定司法人员职责清单” (937–947): the heading comes second, marked as context."""
-    data = compare.load(open_graph(backend="memory", include=[fixture_file]))
+    “制定司法人员职责清单” (937–947): the heading comes second, marked as context. ev-hunan-035, the problem clause
+    “针对院庭长不愿监督、不敢监督、不会监督问题” (1364–1385), comes after the stating sentences, marked as a context clause."""
+    data = compare.load(open_graph(backend="memory"))
     expl = compare.explain(data, "湖南", "权责清单")
     (item,) = [i for i in expl.measures if i.measure.iri.endswith("judicial-personnel-responsibility-list")]
     assert [q.exact for q in item.measure.quotes] == ["制定司法人员职责清单", "一是完善审判监督管理机制"]
     text = compare.render_explanation(expl, "table")
-    assert "归属依据: 据上下文推断：据所在小标题“完善审判监督管理机制”推断为法院" in text
+    assert "归属依据: 据上下文推断：举措所属机关据小标题“完善审判监督管理机制”推断为法院" in text
     assert "[所在标题（上下文）] “一是完善审判监督管理机制”" in text
     assert text.index("“制定司法人员职责清单”") < text.index("“一是完善审判监督管理机制”")
+    assert "[所在语境（问题或背景）] “针对院庭长不愿监督、不敢监督、不会监督问题”" in text
+    assert text.index("“指导出台院庭长监管职责意见”") < text.index("“针对院庭长不愿监督")
     english = compare.render_explanation(expl, "table", "en")
-    assert "attribution: inferred from context: inferred as the courts from the sub-heading" in english
+    assert "attribution: inferred from context: Attributed to the courts from the sub-heading" in english
     assert "[section heading (context)]" in english
+    assert "[context clause (problem or background)]" in english
     stated = compare.explain(data, "江苏", "专业法官会议")
     assert "归属依据: 原文明示" in compare.render_explanation(stated, "table")
-    # A heading is not a statement: this measure's one stating sentence is “制定司法人员职责清单。”
+    # Neither a heading nor a problem clause is a statement: 湖南 权责清单 rests on “制定司法人员职责清单,…。” and
+    # “二是针对院庭长不愿监督…,指导出台院庭长监管职责意见,…界限。” — 2 sentences, not the heading's “一是完善审判监督管理机制。”
     statements = compare.build_matrix(data, by="mechanism", count="statements")
-    without = compare.build_matrix(compare.load(open_graph(backend="memory")), by="mechanism", count="statements")
-    row = ZFR + "mech-power-responsibility-list"
-    hunan = data.provinces[0].iri
-    assert without.count(row, hunan) - statements.count(row, hunan) == 1
+    assert statements.count(ZFR + "mech-power-responsibility-list", data.provinces[0].iri) == 2
 
 
 # ---------------------------------------------------------------------------
@@ -337,9 +325,14 @@ def test_no_output_says_adopted_and_zero_reads_not_reported(data: Adoptions, lan
     shared = compare.render_overlap(compare.build_matrix(data, by="mechanism"), "table", lang)
     assert not ADOPTED.search(shared)
     assert ("两个及以上来源提及" if lang == "zh" else "reported for two or more") in shared
-    # Under presence a row's number of measures is still its measures: 执法办案流程与行为规范, 6 measures in 4 provinces.
+    # Under presence a row's number of measures is still its measures: 执法办案流程与行为规范, 5 measures in 3 provinces —
+    # 湖南 “细化12项执法流程规范”; 贵州 “科学设置执法办案流程” and “制定《现场执法执勤处置规范》”; 四川 “编制执法流程等5项
+    # 行政执法地方标准和投诉处理等14项工作规范” and “逐项明确“收押”到“释放”952个执法事项的流程、规范及文书表单”
+    # (广西's 436 监督项目 is no procedure norm: issue 14 §5).
     assert (
-        "执法办案流程与行为规范 — 湖南、广西、贵州、四川（4 个省份，6 项举措）" if lang == "zh" else "6 measures"
+        "执法办案流程与行为规范 — 湖南、贵州、四川（3 个省份，5 项举措）"
+        if lang == "zh"
+        else "(3 provinces, 5 measures)"
     ) in shared
     page = str(compare.render_matrix(matrix, "html", lang, data=data))
     assert ("未提及" if lang == "zh" else "not reported in the source") in page
@@ -357,7 +350,8 @@ def test_json_states_each_columns_basis(data: Adoptions) -> None:
     assert basis["part"] == ZFR + "doc-c6000f12c74fa8d8-speech-hunan"
     assert basis["organ"] == "湖南省委政法委" and basis["organTypeLabel"] == ["党委政法委员会"]
     assert basis["characters"] == end - start == 1025
-    assert basis["measures"] == 39
+    # 39 before the splitting rule, 32 after it, 31 after REVIEW-1 (“三个规定”的配套制度 and “十二条禁令” one measure).
+    assert basis["measures"] == 31
 
 
 def test_organ_type_columns_state_their_basis(data: Adoptions) -> None:
@@ -417,20 +411,26 @@ def test_a_csv_matrix_from_the_store_reads_no_rdflib(store_path: Path) -> None:
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_html_shows_attribution_and_headings_after_stating_sentences(fixture_file: Path) -> None:
-    data = compare.load(open_graph(backend="memory", include=[fixture_file]))
+def test_html_shows_attribution_and_headings_after_stating_sentences() -> None:
+    data = compare.load(open_graph(backend="memory"))
     page = str(compare.render_matrix(compare.build_matrix(data, by="mechanism"), "html", data=data))
     section = page[page.index('id="cell__mech-power-responsibility-list__province-hunan"') :]
     section = section[: section.index("</section>")]
-    assert "归属依据: 据上下文推断：据所在小标题“完善审判监督管理机制”推断为法院" in section
+    assert "归属依据: 据上下文推断：举措所属机关据小标题“完善审判监督管理机制”推断为法院" in section
     stating = section.index("<mark>制定司法人员职责清单</mark>")
     heading = section.index('<span class="role">所在标题（上下文）</span>')
     assert stating < heading < section.index("<mark>一是完善审判监督管理机制</mark>")
 
 
-def test_by_relation_without_relations_is_a_clear_input_error() -> None:
-    result = CliRunner().invoke(app, ["compare", "--by", "relation", "--backend", "memory"])
-    assert result.exit_code == 2
-    assert "this graph has no supervision relations" in result.stderr
+def test_by_relation_without_relations_is_a_clear_input_error(seed_graph: Graph) -> None:
+    from kg.errors import InputError
+
+    # The seed graph without the relation scheme (a graph curated before issue 14).
+    bare = Graph()
+    for triple in seed_graph:
+        if not str(triple[0]).startswith((ZFR + "rel-", ZFR + "supervision-relations")):
+            bare.add(triple)
+    with pytest.raises(InputError, match="this graph has no supervision relations"):
+        compare.build_matrix(compare.load(bare), by="relation")
     bad = CliRunner().invoke(app, ["compare", "--count", "sentences", "--backend", "memory"])
     assert bad.exit_code == 2 and "unknown --count 'sentences'" in bad.stderr

@@ -128,9 +128,10 @@ def test_analyze_headings_are_honest_about_how_many_are_listed(store_path: Path)
     english = render(result, "table", top=10, lang="en")
     assert "Most central organs (top 10)" in english  # 12 organs
     assert "Most central mechanisms (top 10)" in english
-    assert "Centrality of the categories (all 2) (a category is a node only where a measure" in english
+    # No measure implements a whole category any more (REVIEW-1): no category section at all.
+    assert "Centrality of the categories" not in english
     assert "categories (top 10)" not in english
-    assert "机制类别的中心性（全部 2 个）" in render(result, "table", top=10, lang="zh")
+    assert "机制类别的中心性" not in render(result, "table", top=10, lang="zh")
 
 
 def test_graph_html_and_dist_are_ignored_by_git() -> None:

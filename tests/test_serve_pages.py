@@ -90,14 +90,28 @@ def test_quotes_list_the_stating_sentence_first_and_name_the_heading_as_context(
     assert '<span class="role">陈述句 stating sentence</span>' in sentence
 
 
+def test_a_problem_clause_is_listed_after_the_stating_sentence_as_context(client: httpx.Client) -> None:
+    """湖南 “针对院庭长不愿监督、不敢监督、不会监督问题” is a zf:ContextClause (REVIEW-1), not the stating sentence."""
+    page = html(client, "/id/measure-hunan-four-categories-17-situations")
+    evidence = page.split('class="evidence"', 1)[1]
+    assert evidence.index("细化监管“四类案件”17项情形") < evidence.index("针对院庭长不愿监督")
+    clause = evidence.split('<figure class="quote heading">', 1)[1].split("</figure>", 1)[0]
+    assert "针对院庭长不愿监督" in clause
+    assert "context clause (problem or background) 所在语境（问题或背景）" in clause
+
+
 def test_an_inferred_attribution_says_so_with_its_note_on_the_organ_page(client: httpx.Client) -> None:
     page = html(client, "/id/organ-hunan-courts")
     reported = page.split('id="reported"', 1)[1].split("</section>\n</section>", 1)[0]
     item = next(li for li in reported.split("<li>") if "测试推断举措" in li)
     assert "据上下文推断 inferred from context" in item
     assert "据小标题审判监督管理机制推断" in item
-    # Measures stated in the text carry no badge.
-    assert sum('class="badge"' in li for li in reported.split("<li>")) == 1
+    # Every 湖南法院 measure of the seed is inferred too — the eight under “一是完善审判监督管理机制” and
+    # “细化监管“四类案件”17项情形” (docs/curation.md) — so the page shows 10 badges, one per inferred measure;
+    # measures stated in the text carry none.
+    items = [li for li in reported.split("<li>")[1:]]
+    assert sum('class="badge"' in li for li in items) == 10
+    assert all(('class="badge"' in li) == ("据上下文推断" in li) for li in items)
 
 
 def test_a_curator_supplied_reference_shows_as_such(client: httpx.Client) -> None:

@@ -363,6 +363,15 @@ def test_details_carry_type_province_organ_categories_figures_and_quote(seed_sto
     assert (row[1].value, int(row[2].value), int(row[3].value)) in quotes
 
 
+def test_details_panel_lists_a_problem_clause_after_the_stating_sentence(seed_store: ox.Store) -> None:
+    """湖南 “针对院庭长不愿监督、不敢监督、不会监督问题” (1364–1385) is a zf:ContextClause (REVIEW-1): listed after the
+    stating “指导出台院庭长监管职责意见” (1386) and “细化监管“四类案件”17项情形…” (1400), with its own role."""
+    measure = "https://w3id.org/zhengfa-kg/id/measure-hunan-court-president-supervision-duties-opinion"
+    data = payload(explore(seed_store, focus=[measure], depth=0), "zh")
+    evidence = data["nodes"][0]["info"]["evidence"]
+    assert [(e["start"], e["role"]) for e in evidence] == [(1386, "sentence"), (1400, "sentence"), (1364, "clause")]
+
+
 def test_script_json_cannot_close_the_script_element() -> None:
     data = {"label": "</script><script>alert(1)</script> & <!-- \u2028\u2029"}
     text = script_json(data)

@@ -61,6 +61,7 @@ class Quote:
     part_en: str = ""
     speaker: str = ""
     post: str = ""
+    clause: bool = False  # not stating: a clause giving the problem addressed or the background (zf:ContextClause)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def read_record(session: Session, iri: str) -> Record:
                 exact=_value(row, "quote"),
                 start=int(_value(row, "start")),
                 end=int(_value(row, "end")),
-                stating=not _value(row, "role").endswith("ContextHeading"),
+                stating=not _value(row, "role").endswith(("ContextHeading", "ContextClause")),
+                clause=_value(row, "role").endswith("ContextClause"),
                 source=_value(row, "source"),
                 part_zh=_value(row, "partZh"),
                 part_en=_value(row, "partEn"),

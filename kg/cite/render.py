@@ -108,7 +108,7 @@ def _bibliography(items: list[dict[str, Any]], style_name: str, locale: str) -> 
 
 
 def quote_lines(record: Record, lang: str) -> list[str]:
-    """Each quote and its place, stating sentences first, section headings marked as context."""
+    """Each quote and its place, stating sentences first, headings and context clauses marked as context."""
     return [_quote_line(quote, lang) for quote in record.quotes]
 
 
@@ -119,13 +119,15 @@ def _quote_line(quote: Quote, lang: str) -> str:
             where += f"，{quote.part_zh}"
         if quote.speaker:
             where += f"，{quote.speaker}"
-        return f"“{quote.exact}”（{where}）" + ("" if quote.stating else "〔所在标题（上下文）〕")
+        role = "〔所在语境（问题或背景）〕" if quote.clause else "〔所在标题（上下文）〕"
+        return f"“{quote.exact}”（{where}）" + ("" if quote.stating else role)
     where = f"characters {quote.start}–{quote.end} (Unicode code points) of the source"
     if quote.part_en:
         where += f", {quote.part_en}"
     if quote.speaker:
         where += f", speaker {quote.speaker}"
-    heading = "" if quote.stating else " [section heading (context)]"
+    role = " [context clause (problem or background)]" if quote.clause else " [section heading (context)]"
+    heading = "" if quote.stating else role
     return f"“{quote.exact}” ({where}; Chinese original){heading}"
 
 

@@ -25,7 +25,7 @@ from functools import cached_property
 
 from kg.compare import loaders
 from kg.compare.reading import Source
-from kg.compare.vocab import CONTEXT_HEADING, INFERRED_FROM_CONTEXT, ORGAN_TYPE_ORDER, SCHEME, curie
+from kg.compare.vocab import CONTEXT_CLAUSE, CONTEXT_HEADING, INFERRED_FROM_CONTEXT, ORGAN_TYPE_ORDER, SCHEME, curie
 
 __all__ = ["ORGAN_TYPE_ORDER", "SCHEME", "Adoptions", "Concept", "Entity", "Measure", "Organ", "Quote", "load"]
 
@@ -73,7 +73,9 @@ class Quote:
     source_file: str
     prefix: str = ""
     suffix: str = ""
-    role: str | None = None  # zf:StatingSentence, zf:ContextHeading, or None (not yet marked: stating)
+    role: str | None = (
+        None  # zf:StatingSentence, zf:ContextHeading, zf:ContextClause, or None (not yet marked: stating)
+    )
     source_label_en: str = ""
 
     @property
@@ -88,13 +90,23 @@ class Quote:
         """A section heading the measure stands under, quoted for context, not a sentence stating it."""
         return self.role == CONTEXT_HEADING
 
+    @property
+    def is_context(self) -> bool:
+        """Quoted for context — a heading or a problem/background clause — not a sentence stating the measure."""
+        return self.role in (CONTEXT_HEADING, CONTEXT_CLAUSE)
+
+    @property
+    def context_word(self) -> str:
+        """The key in kg.compare.words of this context quote's label ("heading" or "clause")."""
+        return "clause" if self.role == CONTEXT_CLAUSE else "heading"
+
     def source_name(self, lang: str) -> str:
         return (self.source_label_en or self.source_label) if lang == "en" else self.source_label
 
 
 def quote_order(quote: Quote) -> tuple[bool, str, int]:
-    """Stating sentences first, then headings; each by source and start offset (CONTRACT-14)."""
-    return (quote.is_heading, quote.source, quote.start if quote.start is not None else 1 << 62)
+    """Stating sentences first, then context (headings, clauses); each by source and start offset (CONTRACT-14)."""
+    return (quote.is_context, quote.source, quote.start if quote.start is not None else 1 << 62)
 
 
 @dataclass(frozen=True)

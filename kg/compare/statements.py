@@ -2,7 +2,7 @@
 
 A measure's stating quotes are its evidence marked ``zf:evidenceRole
 zf:StatingSentence``, or, where the graph marks no role, every evidence that is
-not marked ``zf:ContextHeading`` (so the rule works before and after the
+not marked ``zf:ContextHeading`` or ``zf:ContextClause`` (so the rule works before and after the
 curation adds roles). The statement a quote makes is the sentence of the source
 text that contains the quote's first character, a sentence ending at 。！？；
 or a line break. Measures quoting the same sentence make one statement.
@@ -65,7 +65,7 @@ def statements(quotes: Iterable[Quote], read: Callable[[str], str | None]) -> se
     """
     found: set[Statement] = set()
     for quote in quotes:
-        if quote.is_heading:
+        if quote.is_context:
             continue
         text = read(quote.source_file) if quote.source_file else None
         if text is None or quote.start is None:

@@ -26,6 +26,8 @@ RELATION_SCHEME = ZFR_BASE + "supervision-relations"
 #: Evidence roles (CONTRACT-14): a stating sentence, or the heading a measure stands under.
 STATING_SENTENCE = ZF_BASE + "StatingSentence"
 CONTEXT_HEADING = ZF_BASE + "ContextHeading"
+#: A clause giving the problem a measure addresses or its background (“针对……问题”): context, like a heading.
+CONTEXT_CLAUSE = ZF_BASE + "ContextClause"
 #: Attribution bases (CONTRACT-14).
 STATED_IN_TEXT = ZF_BASE + "StatedInText"
 INFERRED_FROM_CONTEXT = ZF_BASE + "InferredFromContext"

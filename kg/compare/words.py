@@ -38,6 +38,7 @@ WORDS: dict[str, dict[str, str]] = {
     "not-reported": {"zh": "未提及", "en": "not reported in the source"},
     "basis": {"zh": "各列依据", "en": "What each column rests on"},
     "heading": {"zh": "所在标题（上下文）", "en": "section heading (context)"},
+    "clause": {"zh": "所在语境（问题或背景）", "en": "context clause (problem or background)"},
     "stated": {"zh": "原文明示", "en": "stated in the text"},
     "inferred": {"zh": "据上下文推断", "en": "inferred from context"},
     "attribution": {"zh": "归属依据", "en": "attribution"},

@@ -35,6 +35,7 @@ RDF_LANGSTRING = str(RDF.langString)
 HEADER_PROPERTIES = {TYPE, *LABEL_PROPERTIES, *DEFINITION_PROPERTIES}
 EVIDENCE_ROLE = ox.NamedNode(str(ZF.evidenceRole))
 CONTEXT_HEADING = ox.NamedNode(str(ZF.ContextHeading))
+CONTEXT_CLAUSE = ox.NamedNode(str(ZF.ContextClause))
 EXTERNAL_REFERENCE = ox.NamedNode(str(ZF.externalReference))
 CURATOR_SUPPLIED = ox.NamedNode(str(ZF.curatorSupplied))
 #: How deep blank nodes (quote selectors …) are unfolded inside a value.
@@ -80,6 +81,7 @@ class QuoteView:
     context_href: str | None
     role: TermView | None = None
     heading: bool = False  # a section heading quoted for context, not the stating sentence
+    clause: bool = False  # a clause giving the problem addressed or the background: context too
 
 
 @dataclass
@@ -197,12 +199,13 @@ class Presenter:
             context_href=context,
             role=self.term(role) if isinstance(role, ox.NamedNode) else None,
             heading=role == CONTEXT_HEADING,
+            clause=role == CONTEXT_CLAUSE,
         )
 
     def quotes(self, quotes: list[Quote]) -> list[QuoteView]:
-        """Stating sentences first, then section headings quoted for context (each group in text order)."""
+        """Stating sentences first, then headings and clauses quoted for context (each group in text order)."""
         views = [self.quote(q) for q in quotes]
-        return sorted(views, key=lambda v: (v.heading, v.start if v.start is not None else 1 << 30))
+        return sorted(views, key=lambda v: (v.heading or v.clause, v.start if v.start is not None else 1 << 30))
 
     def figure(self, figure: Figure) -> FigureView:
         period = " / ".join(text for _lang, text in iter_language_pairs(figure.period))

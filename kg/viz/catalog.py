@@ -39,6 +39,9 @@ from kg.viz.vocab import (
     qname,
 )
 
+#: Evidence roles quoted for context, not as the stating sentence, and their short name in the details panel.
+CONTEXT_ROLES = {ZF + "ContextHeading": "heading", ZF + "ContextClause": "clause"}
+
 
 @dataclass
 class Node:
@@ -282,10 +285,10 @@ class CatalogBuilder:
                 info["attribution"]["note"] = note
         evidence = [self._evidence(ev) for ev in sorted(index.iris(iri, PROV + "wasDerivedFrom"))]
         if evidence:
-            # Stating sentences first, section headings (context) after; each by where it starts.
+            # Stating sentences first, context (headings, problem/background clauses) after; each by where it starts.
             info["evidence"] = sorted(
                 evidence,
-                key=lambda e: (e.get("role") == "heading", e.get("start") is None, e.get("start") or 0),
+                key=lambda e: (e.get("role") in CONTEXT_ROLES.values(), e.get("start") is None, e.get("start") or 0),
             )
         info["props"] = self._other_properties(iri, shown=set(organs))
         return info
@@ -295,7 +298,7 @@ class CatalogBuilder:
         found: dict[str, Any] = {"id": qname(evidence)}
         role = index.iris(evidence, ZF + "evidenceRole")
         if role:
-            found["role"] = "heading" if role[0] == ZF + "ContextHeading" else "sentence"
+            found["role"] = CONTEXT_ROLES.get(role[0], "sentence")
         for source in index.iris(evidence, OA + "hasSource"):
             found["source"] = self.label(source)
             found["doc"] = source  # the source's IRI: a served page links the quote to its place in it

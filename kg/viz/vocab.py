@@ -134,6 +134,7 @@ RELATION_NAMES: dict[str, tuple[str, str]] = {
     ZF + "evidenceRole": ("引文作用", "evidence role"),
     ZF + "StatingSentence": ("陈述句", "stating sentence"),
     ZF + "ContextHeading": ("所在标题（上下文）", "section heading (context)"),
+    ZF + "ContextClause": ("所在语境（问题或背景）", "context clause (problem or background)"),
 }
 
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", FOAF + "name", DCT + "title")

@@ -46,7 +46,7 @@ def explanation_rows(expl: Explanation, lang: str = "zh") -> list[dict[str, Any]
                     "source": q.source if q else "",
                     "source_file": q.source_file if q else "",
                     "attribution": attribution_text(m.attribution, m.attribution_note, lang),
-                    "quote_role": (word("heading", lang) if q.is_heading else "") if q else "",
+                    "quote_role": (word(q.context_word, lang) if q.is_context else "") if q else "",
                 }
             )
     return rows

@@ -123,10 +123,10 @@ def text_colour(shade: str) -> str:
 
 def _quote_html(q: Quote, lang: str) -> str:
     e = html.escape
-    role = f'<span class="role">{e(word("heading", lang))}</span> ' if q.is_heading else ""
+    role = f'<span class="role">{e(word(q.context_word, lang))}</span> ' if q.is_context else ""
     prefix = f'<span class="ctx">…{e(q.prefix)}</span>' if q.prefix else ""
     suffix = f'<span class="ctx">{e(q.suffix)}…</span>' if q.suffix else ""
-    cls = ' class="heading"' if q.is_heading else ""
+    cls = ' class="heading"' if q.is_context else ""
     return (
         f'<blockquote{cls} lang="zh">{role}{prefix}<mark>{e(q.exact)}</mark>{suffix}</blockquote>'
         f"<cite>{e(q.source_name(lang) or q.source)} · {e(q.where)}</cite>"

@@ -123,7 +123,7 @@ def explanation_text(expl: Explanation, lang: str = "zh") -> str:
         if attribution:
             lines.append(f"   {word('attribution', lang)}: {attribution}")
         for q in m.quotes:
-            heading = f"[{word('heading', lang)}] " if q.is_heading else ""
+            heading = f"[{word(q.context_word, lang)}] " if q.is_context else ""
             lines.append(f"   {heading}“{q.exact}”")
             lines.append(f"      — {q.where}  ({curie(q.evidence)})")
         lines.append("")
@@ -146,7 +146,7 @@ def explanation_markdown(expl: Explanation, lang: str = "zh") -> str:
         if attribution:
             lines.append(f"   - {word('attribution', lang)}: {_md(attribution)}")
         for q in m.quotes:
-            heading = f"*{word('heading', lang)}* " if q.is_heading else ""
+            heading = f"*{word(q.context_word, lang)}* " if q.is_context else ""
             lines.append(f"   - > {heading}{_md(q.exact)}")
             lines.append(f"     > — {_md(q.where)} (`{curie(q.evidence)}`)")
     if expl.basis:

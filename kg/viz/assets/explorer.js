@@ -32,6 +32,7 @@
       evidenceEn: "引文",
       attribution: "归属机关依据",
       headingRole: "所在标题（上下文）",
+      clauseRole: "所在语境（问题或背景）",
       emptyProvinces: "没有勾选任何省份，所以图中没有节点。请在左侧“省份”中勾选，或点“重置”。",
       emptyKinds: "没有勾选任何类别，所以图中没有节点。请在左侧“类别”中勾选，或点“重置”。",
       emptyBoth: "所勾选的类别与省份没有共同的节点。请多勾选一些，或点“重置”。",
@@ -99,6 +100,7 @@
       evidenceEn: "Evidence (quoted in the original Chinese)",
       attribution: "Organ attribution",
       headingRole: "section heading (context)",
+      clauseRole: "context clause (problem or background)",
       emptyProvinces: "No province is ticked, so no node is shown. Tick one under Provinces, or press Reset.",
       emptyKinds: "No class is ticked, so no node is shown. Tick one under Classes, or press Reset.",
       emptyBoth: "The classes and provinces ticked have no node in common. Tick more, or press Reset.",
@@ -760,8 +762,9 @@
   }
 
   function quoteBlock(ev, compact) {
-    var block = el("div", ev.role === "heading" ? "quote heading" : "quote", [
-      ev.role === "heading" ? el("span", "role", [t("headingRole")]) : null,
+    var context = ev.role === "heading" || ev.role === "clause";
+    var block = el("div", context ? "quote heading" : "quote", [
+      context ? el("span", "role", [t(ev.role === "clause" ? "clauseRole" : "headingRole")]) : null,
       ev.prefix ? el("span", "ctx", ["…" + ev.prefix]) : null,
       el("span", "exact", [ev.quote || ""]),
       ev.suffix ? el("span", "ctx", [ev.suffix + "…"]) : null,
