@@ -42,17 +42,24 @@ class Similarity:
 def similarity(matrix: Matrix) -> Similarity:
     """Jaccard similarity of every pair of columns over the rows they have at least one measure in.
 
-    Over mechanisms, only the most specific rows count: a category's row, or a mechanism's
-    with narrower ones, sums up rows below it and would count one report twice.
+    Over mechanisms, a column has the mechanisms its measures implement as stated: a row that
+    only sums up mechanisms below it (a category, or 流程节点监控 above 854) would count one
+    report twice.
     """
-    summaries = {up for r in matrix.rows for up in r.broader} if matrix.by == "mechanism" else set()
-    sets = {c.iri: matrix.present(c.iri) - summaries for c in matrix.columns}
+    sets = {c.iri: _reported(matrix, c.iri) for c in matrix.columns}
     order = {r.iri: i for i, r in enumerate(matrix.rows)}
     pairs = [
         Pair(a, b, tuple(sorted(sets[a.iri] & sets[b.iri], key=order.__getitem__)), len(sets[a.iri] | sets[b.iri]))
         for a, b in combinations(matrix.columns, 2)
     ]
     return Similarity(matrix.by, matrix.across, list(matrix.columns), pairs)
+
+
+def _reported(matrix: Matrix, column: str) -> set[str]:
+    if matrix.by != "mechanism":
+        return matrix.present(column)
+    via = matrix.members.via
+    return {r.iri for r in matrix.rows if any(r.iri in via.get((m, r.iri), ()) for m in matrix.measures(r.iri, column))}
 
 
 @dataclass(frozen=True)
