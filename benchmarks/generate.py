@@ -69,6 +69,17 @@ PROVINCES: list[tuple[str, str, str, str, str]] = [
 ]
 
 # (class, Chinese name, English name, IRI slug)
+#: The supervision relations of ontology/taxonomy.ttl, one drawn per synthetic measure.
+RELATIONS = [
+    "zfr:rel-party-leadership",
+    "zfr:rel-hierarchical",
+    "zfr:rel-internal",
+    "zfr:rel-mutual-checks",
+    "zfr:rel-procuratorial",
+    "zfr:rel-discipline-inspection",
+    "zfr:rel-social",
+]
+
 ORGAN_TYPES: list[tuple[str, str, str, str]] = [
     ("zf:PeoplesCourt", "人民法院", "People's Court", "court"),
     ("zf:PeoplesProcuratorate", "人民检察院", "People's Procuratorate", "procuratorate"),
@@ -248,6 +259,7 @@ class PendingEvidence:
     source: Source
     start: int
     end: int
+    role: str = "zf:StatingSentence"
 
 
 class Writer:
@@ -311,12 +323,12 @@ class Generator:
     def count(self, kind: str) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
-    def evidence(self, source: Source, sentence: str, quote: str) -> str:
+    def evidence(self, source: Source, sentence: str, quote: str, role: str = "zf:StatingSentence") -> str:
         """Put ``sentence`` into the source text and return the evidence IRI for ``quote``."""
         self.evidence_count += 1
         iri = f"zfr:bench-ev-{self.evidence_count:07d}"
         start, end = source.add(sentence, quote)
-        self.pending.append(PendingEvidence(iri, source, start, end))
+        self.pending.append(PendingEvidence(iri, source, start, end, role))
         return iri
 
     # -- the fixed part ------------------------------------------------------------
@@ -498,6 +510,9 @@ class Generator:
             ("rdfs:label", zh(f"{verb_zh}{mechanisms[0][1]}（{n}）")),
             ("rdfs:label", en(f"{verb_en} {mechanisms[0][2]} ({organ.en}, no. {n})")),
             ("zf:adoptedBy", organ.iri),
+            ("zf:attributionBasis", "zf:StatedInText"),
+            ("zf:supervisionRelation", rng.choice(RELATIONS)),
+            ("zf:underHeading", f"zfr:bench-section-{source.code}"),
             *[("zf:implements", m[0]) for m in mechanisms],
         ]
         if rng.random() < 0.4:
@@ -684,6 +699,7 @@ class Generator:
                 pending.iri,
                 [
                     ("a", "zf:Evidence"),
+                    ("zf:evidenceRole", pending.role),
                     ("oa:hasSource", pending.source.iri),
                     (
                         "oa:hasSelector",
@@ -699,11 +715,33 @@ class Generator:
             )
         return texts
 
+    def sections(self) -> None:
+        """One heading per synthetic report, that every measure of the report stands under.
+
+        The synthetic reports are no speeches: each report's section is its own root.
+        """
+        self.out.comment("Headings of the synthetic reports")
+        for source in self.sources:
+            quote = f"{source.code}执法司法制约监督情况"
+            ev = self.evidence(source, f"{quote}。", quote, role="zf:ContextHeading")
+            iri = f"zfr:bench-section-{source.code}"
+            self.out.entity(
+                iri,
+                [
+                    ("a", "zf:SpeechSection"),
+                    ("dcterms:isPartOf", iri),
+                    ("rdfs:label", zh(quote)),
+                    ("rdfs:label", en(f"Law-enforcement and judicial supervision in {source.code}")),
+                    ("prov:wasDerivedFrom", ev),
+                ],
+            )
+
     def run(self) -> dict[str, str]:
         self.publisher()
         self.provinces()
         self.taxonomy()
         self.indicators_and_problems()
+        self.sections()
         self.facts()
         return self.sources_and_evidence()
 
