@@ -434,3 +434,12 @@ def test_by_relation_without_relations_is_a_clear_input_error(seed_graph: Graph)
         compare.build_matrix(compare.load(bare), by="relation")
     bad = CliRunner().invoke(app, ["compare", "--count", "sentences", "--backend", "memory"])
     assert bad.exit_code == 2 and "unknown --count 'sentences'" in bad.stderr
+
+
+def test_the_organ_type_view_says_its_columns_are_adopting_organ_types(data: Adoptions) -> None:
+    """Across organ types a column gathers organs of several speeches; the caveat must not say "one speech"."""
+    table = str(compare.render_matrix(compare.build_matrix(data, across="organ-type"), "table"))
+    assert "每列为采取举措的机关类型（含据上下文推断的归属）" in table
+    assert "每列只反映该省一个机关的一篇约千字发言" not in table
+    page = str(compare.render_matrix(compare.build_matrix(data, across="organ-type"), "html", "en", data=data))
+    assert "province and the reporting organ&#x27;s type cannot be told apart" in page  # escaped apostrophe
