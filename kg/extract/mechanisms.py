@@ -40,7 +40,11 @@ class MechanismIndex:
         self.labels: list[_Label] = []
         self.pref: dict[URIRef, str] = {}
         self.category: dict[URIRef, URIRef] = {}
-        concepts = sorted({c for c in graph.subjects(RDF.type, ZF.Mechanism) if isinstance(c, URIRef)})
+        # A measure implements a mechanism, never a whole category (the shapes refuse it): suggest none.
+        categories = set(graph.subjects(RDF.type, ZF.MechanismCategory))
+        concepts = sorted(
+            {c for c in graph.subjects(RDF.type, ZF.Mechanism) if isinstance(c, URIRef) and c not in categories}
+        )
         for concept in concepts:
             for prop in (SKOS.prefLabel, SKOS.altLabel):
                 names = sorted(
