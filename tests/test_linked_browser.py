@@ -258,9 +258,9 @@ def test_the_served_graph_panel_with_its_cite_control_passes_axe(audit_tab: Visi
 
 
 def test_a_measure_under_two_categories_links_both_compare_cells(tab: Visit) -> None:
-    # Guangxi's "form menus" implement mech-evidence-standard-guidance (under 统一标准与办案指引) and
-    # mech-procuratorial-guidance-of-investigation (under 相互制约与法律监督); its organ is Guangxi's.
-    local = "measure-guangxi-evidence-form-menus"
+    # Guangxi's guided evidence collection (the 表格式菜单 measures were merged into it by the splitting rule)
+    # implements mechanisms under 统一标准与办案指引 and under 相互制约与法律监督; its organ is Guangxi's.
+    local = "measure-guangxi-guided-evidence-collection"
     page = tab.page
     inner = open_graph(page, tab.origin, local)
     click_node(page, ZFR + local)
