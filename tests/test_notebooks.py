@@ -98,7 +98,9 @@ def test_notebook_runs(path: Path, kernel_specs: KernelSpecManager, tmp_path: Pa
     )
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=kernel_specs)
     # Run from an empty folder: a notebook must not depend on the working directory.
-    client = NotebookClient(notebook, km=manager, timeout=300, resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        notebook, km=manager, timeout=300, startup_timeout=300, resources={"metadata": {"path": str(tmp_path)}}
+    )
     client.execute()
     errors = [
         output
@@ -129,7 +131,9 @@ def graph_notebook(kernel_specs: KernelSpecManager, tmp_path_factory: pytest.Tem
     notebook = nbformat.read(GRAPH_NOTEBOOK, as_version=4)
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=kernel_specs)
     folder = tmp_path_factory.mktemp("run-04")
-    NotebookClient(notebook, km=manager, timeout=300, resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        notebook, km=manager, timeout=300, startup_timeout=300, resources={"metadata": {"path": str(folder)}}
+    ).execute()
     return notebook
 
 
