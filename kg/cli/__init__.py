@@ -91,7 +91,15 @@ def global_options(
         typer.echo(ctx.get_help())
 
 
+#: True when ``kg`` runs as its own program (the console script or ``python -m kg``), not inside another
+#: process (a test's CliRunner, a notebook): only then may a command change process-wide state such as
+#: moving the whole process into an empty network namespace.
+STANDALONE = False
+
+
 def main() -> None:
+    global STANDALONE
+    STANDALONE = True
     from kg.errors import KGError
 
     try:

@@ -127,9 +127,12 @@ def query_command(
             isolate=False,  # a timed-out query's thread ends when the command exits
         )
         bindings = dict(parse_param(spec, session.prefixes) for spec in param or [])
-        if endpoint is None and not allow_service:
+        import kg.cli
+
+        if endpoint is None and not allow_service and kg.cli.STANDALONE:
             # The query needs no network: cut this process off it (an empty network namespace), so
-            # that not even a query that got past the check can make the engine call out.
+            # that not even a query that got past the check can make the engine call out. Only as its
+            # own program: inside a caller's process (a test runner, a notebook) it would cut the caller off.
             from kg.sparql.netns import isolate_network
 
             isolate_network()
