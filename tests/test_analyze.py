@@ -125,7 +125,7 @@ def test_louvain_communities_partition_the_nodes_deterministically(data: Adoptio
 
 def test_sampled_betweenness_for_large_networks_is_seeded_and_said(data: Adoptions) -> None:
     exact = analyze.analyze(data, "full")
-    assert exact.samples is None  # 258 nodes: exact
+    assert exact.samples is None  # 241 nodes: exact
     sampled = analyze.analyze(data, "full", samples=60, seed=3)
     assert sampled.samples == 60
     assert sampled.scores == analyze.analyze(data, "full", samples=60, seed=3).scores

@@ -69,7 +69,7 @@ def test_html_matrix_offline_escaped_and_linked(browser: Browser, page_file: Pat
     assert row.locator("td.n").nth(2).inner_text().split() == ["–", "未提及"]  # the dash, and its words for readers
     assert row.locator("td.n").nth(2).get_attribute("title") == "未提及"
     link = row.locator("td.n a").nth(1)  # 江苏
-    assert link.inner_text() == "5"
+    assert link.inner_text() == "4"  # REVIEW-1: the 24 procedures and the "854" nodes are one list, one measure
     target = link.get_attribute("href")
     assert target == "#cell__cat-process-control__province-jiangsu"
     before = page.evaluate("window.scrollY")
@@ -77,8 +77,8 @@ def test_html_matrix_offline_escaped_and_linked(browser: Browser, page_file: Pat
     assert page.url.endswith(target)
     section = page.locator(target)
     assert section.is_visible()
-    assert section.locator("li").count() == 5
-    assert "设定执行工作“854”模式37个流程节点" in section.inner_text()
+    assert section.locator("li").count() == 4
+    assert "执行工作“854”模式37个流程节点" in section.inner_text()
     # Beside the matrix, not below it: the panel is right of the table and the page did not scroll away.
     table_box = page.locator("table").first.bounding_box()
     panel_box = page.locator("aside#panel").bounding_box()

@@ -117,7 +117,7 @@ def test_a_figure_about_two_organs_is_one_row_naming_both(oxigraph: Session, mem
         figures = [r["figure"] for r in rows]
         assert len(figures) == len(set(figures)) == 6
         linkage = next(r for r in rows if r["figure"].endswith("figure-hunan-discipline-law-linkage-measure-count"))
-        assert linkage["organLabel"] == "湖南省委政法委、湖南省纪委"
+        assert linkage["organLabel"] == "湖南省委政法委; 湖南省纪委"
 
 
 # ---- analyze says "top 10" only when there are more than ten -------------------------------------------------

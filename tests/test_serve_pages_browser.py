@@ -88,19 +88,19 @@ def test_search_shows_telling_types_and_one_row_per_name(tab: Visit) -> None:
 # --- 5 and 6. entity pages ------------------------------------------------------------------------
 
 
-def test_a_province_page_leads_with_its_39_measures_by_category(tab: Visit, store_path: Path) -> None:
+def test_a_province_page_leads_with_its_31_measures_by_category(tab: Visit, store_path: Path) -> None:
     expected = count(
         store_path,
         "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a zf:Measure ; zf:adoptedBy/zf:inProvince zfr:province-hunan }",
     )
-    assert expected == 39
+    assert expected == 31  # the same total tests/test_compare.py works out by hand (REVIEW-1)
     page = tab.page
     page.goto(tab.origin + "/id/province-hunan")
     sections = page.locator("article.entity > section")
     assert sections.first.get_attribute("id") == "reported"
-    assert page.locator("#reported h2 .count").inner_text() == "(39)"
+    assert page.locator("#reported h2 .count").inner_text() == "(31)"
     listed = page.eval_on_selector_all("#reported ul.measures > li > a:first-child", "as => as.map(a => a.href)")
-    assert len(set(listed)) == 39
+    assert len(set(listed)) == 31
     # Each category group names its category and links to its compare cell.
     group = page.locator("#reported section.reported-group").first
     category = group.locator("h3 a").first.get_attribute("href")
