@@ -197,10 +197,6 @@ def kg_query_remote(remote: Remote, name: str, params: Mapping[str, str]) -> Que
 def test_every_shipped_query_answers_remotely_as_locally(
     remote: Remote, local: Session, name: str, params: dict[str, str]
 ) -> None:
-    if remote.name == "virtuoso" and name == "who-checks-whom":
-        # Known limit, not a pass: with ?relation bound, Virtuoso 7.2 plans the EXISTS on labels per row and
-        # does not answer within 60 s (Oxigraph and its server answer at once). Rewrite the query next round.
-        pytest.xfail("Virtuoso 7.2 does not answer who-checks-whom with ?relation bound within 60 s")
     expected = local.run(name, {key: term(value) for key, value in params.items()})
     got = kg_query_remote(remote, name, params)
     assert got.variables == expected.variables
