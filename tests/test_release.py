@@ -10,15 +10,16 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg.build import BuildResult, build
 from kg.cli import app
 from kg.diff import apply_patch, canonical, diff, diff_graphs, load_side, to_json, to_markdown, to_patch
 from kg.release import make_release, releases_in
+from kg.serialize import from_rdflib
 
 runner = CliRunner()
 MEASURE = URIRef("https://w3id.org/zhengfa-kg/id/measure-jiangsu-mandatory-similar-case-search")
@@ -124,7 +125,19 @@ def test_a_changed_quote_shows_under_its_evidence_node(seed_nt: Graph) -> None:
     assert json.loads(to_json(changes))["counts"] == {"zf:Evidence": {"changed": 1}}
 
 
-@pytest.mark.parametrize("seed", range(12))
+def isomorphic(one: Graph, other: Graph) -> bool:
+    """The two graphs are the same up to blank-node names, by Oxigraph's RDFC-1.0 canonical form: an
+    implementation independent of kg.diff's own labelling (rdflib.compare takes ~4 minutes on the seed graph's
+    644 blank nodes, Oxigraph about one second)."""
+    forms = []
+    for graph in (one, other):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in from_rdflib(graph))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        forms.append({str(quad) for quad in dataset})
+    return forms[0] == forms[1]
+
+
+@pytest.mark.parametrize("seed", range(6))
 def test_applying_the_diff_to_old_gives_new_on_random_edits(seed_nt: Graph, seed: int) -> None:
     rng = random.Random(seed)
     old = seed_nt
@@ -141,6 +154,7 @@ def test_applying_the_diff_to_old_gives_new_on_random_edits(seed_nt: Graph, seed
         edited.add((node, URIRef("http://www.w3.org/ns/oa#hasSelector"), BNode()))
     new = canonical(edited)
     patch = to_patch(diff_graphs(old, new))
+    assert not isomorphic(old, new)  # the oracle tells the edited graph apart
     assert isomorphic(apply_patch(old, patch), new)
     assert not diff_graphs(apply_patch(old, patch), new).changes
 
