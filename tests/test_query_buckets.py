@@ -15,7 +15,7 @@ import pytest
 
 from kg.namespaces import PREFIXES
 from kg.query import Session, connect, shipped_queries, shipped_query
-from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, first_order_key, page_by_header
+from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, first_order_keys, page_by_header
 from kg.sparql.results import QueryResult
 from kg.sparql.terms import param_term
 
@@ -59,14 +59,14 @@ def raw_runner(store_path: Path) -> tuple[list[str], object]:
 def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -> None:
     declared = {q.name: q.page_by for q in shipped_queries() if q.page_by is not None}
     assert sorted(declared) == sorted(PAGED)
-    assert declared["evidence-of"] == PageBy("fact", "?fact prov:wasDerivedFrom ?evidence")
-    assert declared["province-measures"] == PageBy("prov", "?organ zf:inProvince ?prov")
-    assert declared["measures-by-mechanism"] == PageBy("cat", "?cat a zf:MechanismCategory")
+    assert declared["evidence-of"] == PageBy(("fact",), "?fact prov:wasDerivedFrom ?evidence")
+    assert declared["province-measures"] == PageBy(("prov",), "?organ zf:inProvince ?prov")
+    assert declared["measures-by-mechanism"].variables == ("cat", "mech")
     for name, page_by in declared.items():
         text = shipped_query(name).text
-        assert first_order_key(text) == page_by.variable
-        # The pattern is one of the query's own required patterns (so every row's key is among its values).
-        assert page_by.pattern.replace(" .", "") in " ".join(text.split())
+        assert first_order_keys(text)[: len(page_by.variables)] == page_by.variables
+        # The pattern is one of the query's own required patterns (so every row's keys are among its solutions).
+        assert page_by.pattern.rstrip(" .") in " ".join(text.split())
 
 
 @pytest.mark.parametrize(("name", "given"), CASES, ids=[f"{n}-{'bound' if p else 'unbound'}" for n, p in CASES])
@@ -101,12 +101,12 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     values = {param: "UNDEF" for param in shipped.params}
     page = bucketed_page(shipped.text, values, shipped.page_by, 5, 0, run)  # type: ignore[arg-type]
     assert page is not None and page.rows == whole.rows[:5]
-    var = shipped.page_by.variable
-    # The first text asks for the key's values; the next for the rows of the smallest value only.
-    assert asked[0].split("SELECT", 1)[1].startswith(f" DISTINCT ?{var} WHERE")
-    keys = sorted(str(row[0]) for row in run(asked[0]).rows)  # type: ignore[operator]
+    names = " ".join(f"?{v}" for v in shipped.page_by.variables)
+    # The first text asks for the keys' values; the next for the rows of the smallest keys only.
+    assert asked[0].split("SELECT", 1)[1].startswith(f" DISTINCT {names} WHERE")
+    keys = sorted(" ".join(str(t) for t in row) for row in run(asked[0]).rows)  # type: ignore[operator]
     assert len(keys) > 1 and keys[0].startswith("<")
-    assert f"VALUES ?{var} {{ {keys[0]} }}" in asked[1]
+    assert f"VALUES ({names}) {{ ({keys[0]}) }}" in asked[1]
 
 
 def test_select_distinct_drops_a_row_repeated_in_a_later_bucket(store_path: Path, kg: Session) -> None:
@@ -115,7 +115,7 @@ def test_select_distinct_drops_a_row_repeated_in_a_later_bucket(store_path: Path
     whole = kg.query(text)
     assert len(whole) == len(set(whole.rows)) > 3
     _, run = raw_runner(store_path)
-    page_by = PageBy("s", "?s a ?type FILTER(isIRI(?s))")
+    page_by = PageBy(("s",), "?s a ?type FILTER(isIRI(?s))")
     for offset in (0, 2, 5):
         page = bucketed_page(text, {}, page_by, 3, offset, run)  # type: ignore[arg-type]
         assert page is not None and page.rows == whole.rows[offset : offset + 3]
@@ -126,21 +126,21 @@ def test_when_buckets_do_not_apply_the_query_is_paged_whole(store_path: Path) ->
     sorted_by_literal = (
         "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
     )
-    by_label = PageBy("label", "?s <http://www.w3.org/2000/01/rdf-schema#label> ?label")
+    by_label = PageBy(("label",), "?s <http://www.w3.org/2000/01/rdf-schema#label> ?label")
     assert bucketed_page(sorted_by_literal, {}, by_label, 5, 0, run) is None  # type: ignore[arg-type]
-    by_subject = PageBy("s", "?s <http://www.w3.org/2000/01/rdf-schema#label> ?label")
+    by_subject = PageBy(("s",), "?s <http://www.w3.org/2000/01/rdf-schema#label> ?label")
     assert bucketed_page(sorted_by_literal, {}, by_subject, 5, 0, run) is None  # type: ignore[arg-type]
     assert bucketed_page(sorted_by_literal.replace("?label }", "?label } #"), {}, by_subject, None, 0, run) is None  # type: ignore[arg-type]
     assert bucketed_page(sorted_by_literal, {}, by_label, MAX_ROWS, 1, run) is None  # type: ignore[arg-type]
 
 
-def test_the_first_sort_key_and_the_header_line() -> None:
-    assert first_order_key("SELECT * WHERE { ?a ?b ?c } ORDER BY ?a ?b") == "a"
-    assert first_order_key("SELECT * WHERE { ?a ?b ?c } ORDER BY ASC(?b) ?a") == "b"
-    assert first_order_key("SELECT * WHERE { ?a ?b ?c } ORDER BY DESC(?a)") is None
-    assert first_order_key("SELECT * WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a } }") is None
-    assert first_order_key("SELECT * WHERE { ?a ?b ?c } ORDER BY STR(?a)") is None
-    assert page_by_header("# page-by ?fact: ?fact prov:wasDerivedFrom ?e") == PageBy(
-        "fact", "?fact prov:wasDerivedFrom ?e"
-    )
+def test_the_first_sort_keys_and_the_header_line() -> None:
+    assert first_order_keys("SELECT * WHERE { ?a ?b ?c } ORDER BY ?a ?b") == ("a", "b")
+    assert first_order_keys("SELECT * WHERE { ?a ?b ?c } ORDER BY ASC(?b) ?a LIMIT 3") == ("b", "a")
+    assert first_order_keys("SELECT * WHERE { ?a ?b ?c } ORDER BY ?c DESC(?a) ?b") == ("c",)
+    assert first_order_keys("SELECT * WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a } }") == ()
+    assert first_order_keys("SELECT * WHERE { ?a ?b ?c } ORDER BY STR(?a)") == ()
+    fact = PageBy(("fact",), "?fact prov:wasDerivedFrom ?e")
+    assert page_by_header("# page-by ?fact: ?fact prov:wasDerivedFrom ?e") == fact
+    assert page_by_header("# page-by ?a ?b: ?a ?p ?b") == PageBy(("a", "b"), "?a ?p ?b")
     assert page_by_header("# Paging: a page …") is None
