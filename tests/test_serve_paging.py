@@ -77,7 +77,7 @@ def test_bad_paging_parameters_are_a_clear_400(client: httpx.Client) -> None:
 
 
 def test_pages_of_a_bucketed_query_with_and_without_a_parameter(client: httpx.Client, store_path: Path) -> None:
-    # measures-by-mechanism is paged by buckets of its first sort key (# page-by ?cat) and is SELECT DISTINCT;
+    # measures-by-mechanism is paged by buckets of its first sort key (# page-by ?cat ?mech) and is SELECT DISTINCT;
     # the text comes back as a browser sends a text area (CR LF), which is still the shipped query.
     text = shipped_query("measures-by-mechanism").text.replace("\n", "\r\n")
     session = connect(store=store_path, timeout=None)
