@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
 from kg.sparql import lexer, paging
+from kg.sparql.buckets import PageBy, bucketed_page, page_by_header
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
@@ -73,6 +74,7 @@ class ShippedQuery:
     question_zh: str
     competency: int | None
     params: dict[str, str] = field(default_factory=dict)
+    page_by: PageBy | None = None  # ``# page-by ?k: pattern``: first pages asked by buckets of ?k (kg.sparql.buckets)
 
     @property
     def text(self) -> str:
@@ -93,10 +95,13 @@ def _read_header(path: Path) -> ShippedQuery:
     question = question_zh = ""
     competency: int | None = None
     params: dict[str, str] = {}
+    page_by: PageBy | None = None
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             break
-        if match := _PARAM_LINE.match(line):
+        if declared := page_by_header(line):
+            page_by = declared
+        elif match := _PARAM_LINE.match(line):
             params[match.group(1)] = match.group(2).strip()
         elif match := _CQ_LINE.match(line):
             competency = int(match.group(1))
@@ -108,7 +113,7 @@ def _read_header(path: Path) -> ShippedQuery:
                 question_zh = body
             elif not question:
                 question = body
-    return ShippedQuery(path.stem, path, question, question_zh, competency, params)
+    return ShippedQuery(path.stem, path, question, question_zh, competency, params, page_by)
 
 
 @lru_cache(maxsize=1)
@@ -292,7 +297,8 @@ class Session:
         # A remote endpoint's provinces are its own business (and checking costs a round trip).
         if "province" in shipped.params and province is not None and self.backend != "endpoint":
             self._check_province(to_term(province))
-        return self._execute(text, form, given, timeout, False, declared=shipped.params, page=(limit, offset))
+        page = (limit, offset)
+        return self._execute(text, form, given, timeout, False, shipped.params, page, shipped.page_by)
 
     def _check_province(self, value: Term) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
@@ -327,11 +333,18 @@ class Session:
         allow: bool,
         declared: Iterable[str] = (),
         page: tuple[int | None, int] = (None, 0),
+        page_by: PageBy | None = None,
     ) -> QueryResult:
         limit = self.timeout if timeout == "session" else timeout
         assert not isinstance(limit, str)
         bindings = _bindings(params, text)
         rows, skip = page
+        if page_by is not None and rows is not None and self.backend == "oxigraph":
+            started = time.perf_counter()
+            bucketed = self._bucketed(text, declared, bindings, page_by, (rows, skip), limit, allow)
+            if bucketed is not None:
+                bucketed.seconds = time.perf_counter() - started
+                return bucketed
         # One row more than asked: it tells whether more rows follow, and is dropped.
         text = paging.page(text, None if rows is None else rows + 1, skip)
         # A declared parameter left unbound is bound to UNDEF: the same answer, but
@@ -351,6 +364,37 @@ class Session:
         result.seconds = time.perf_counter() - started
         result.offset = skip
         if rows is not None and len(result.rows) > rows:
+            del result.rows[rows:]
+            result.more = True
+        result.prefixes = {**self.prefixes, **_absolute(lexer.declared_prefixes(text))}
+        return result
+
+    def _bucketed(
+        self,
+        text: str,
+        declared: Iterable[str],
+        bindings: Mapping[str, Term],
+        page_by: PageBy,
+        page: tuple[int, int],
+        limit: float | None,
+        allow: bool,
+    ) -> QueryResult | None:
+        """A page of a sorted shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None."""
+        rows, skip = page
+        values = {name: "UNDEF" for name in declared}
+        values.update({name: sparql_text(value) for name, value in bindings.items()})
+
+        def run(query: str) -> QueryResult:
+            job = (self.store, query, self.prefixes, "SELECT")
+            result: QueryResult = run_limited(_run_oxigraph, job, limit, block_network=not allow, isolate=self.isolate)
+            return result
+
+        # One row more than asked: it tells whether more rows follow, and is dropped.
+        result = bucketed_page(text, values, page_by, rows + 1, skip, run)
+        if result is None:
+            return None
+        result.offset = skip
+        if len(result.rows) > rows:
             del result.rows[rows:]
             result.more = True
         result.prefixes = {**self.prefixes, **_absolute(lexer.declared_prefixes(text))}

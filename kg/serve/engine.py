@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryTimeout
 from kg.namespaces import PREFIXES
+from kg.sparql.buckets import PageBy
 from kg.sparql.check import CheckedQuery, engine_failure
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 
@@ -58,6 +59,14 @@ class Answer:
     result: QueryResult
     truncated: bool
     limit: int
+
+
+# The most rows one of the server's own bucket queries may bring back (kg.sparql.buckets).
+BUCKET_ROWS = 1_000_000
+
+
+class _TooLarge(Exception):
+    """A bucket query came back cut at BUCKET_ROWS: the page is asked whole instead."""
 
 
 class QueryGate:
@@ -142,8 +151,12 @@ class QueryEngine:
         text: str,
         params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         checked: CheckedQuery | None = None,
+        max_rows: int | None = None,
     ) -> Answer:
-        """Check and run ``text``; QueryError (or a subclass) says why it was refused or stopped."""
+        """Check and run ``text``; QueryError (or a subclass) says why it was refused or stopped.
+
+        ``max_rows`` replaces the server's row cap (for the server's own queries, not a client's).
+        """
         from kg.sparql.check import QuerySyntaxError
         from kg.sparql.worker import run_limited
 
@@ -156,6 +169,7 @@ class QueryEngine:
         if checked is None:
             checked = self.check(text)
         limits = self.limits
+        cap = limits.max_rows if max_rows is None else max_rows
         # Callers through the gate never wait here; direct callers wait no longer than a query may run.
         if not self._slots.acquire(timeout=limits.timeout or None):
             raise ServerBusy(f"the server is busy: {limits.concurrent} queries are running; retry shortly")
@@ -164,7 +178,7 @@ class QueryEngine:
                 self._child_store,
                 text,
                 self.prefixes,
-                limits.max_rows,
+                cap,
                 limits.memory_mb,
                 checked.form,
                 os.getpid(),
@@ -191,7 +205,30 @@ class QueryEngine:
             message, line, column = payload
             raise QuerySyntaxError(message, line, column)
         result, truncated = payload
-        return Answer(result=result, truncated=truncated, limit=limits.max_rows)
+        return Answer(result=result, truncated=truncated, limit=cap)
+
+    def run_bucketed(
+        self, text: str, values: Mapping[str, str], page_by: PageBy, limit: int, offset: int
+    ) -> Answer | None:
+        """A page of a shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None.
+
+        The key values and the buckets are the server's own queries: they may exceed the
+        row cap (a million-triple graph has 44,000 facts with evidence); a bucket that
+        exceeds even BUCKET_ROWS makes the page be asked whole.
+        """
+        from kg.sparql.buckets import bucketed_page
+
+        def run(query: str) -> QueryResult:
+            answer = self.run(query, max_rows=BUCKET_ROWS)
+            if answer.truncated:
+                raise _TooLarge
+            return answer.result
+
+        try:
+            result = bucketed_page(text, values, page_by, limit, offset, run)
+        except _TooLarge:
+            return None
+        return None if result is None else Answer(result=result, truncated=False, limit=self.limits.max_rows)
 
 
 # --- in the child process -------------------------------------------------------------

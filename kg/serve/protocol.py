@@ -9,7 +9,7 @@ a syntax error).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
@@ -23,6 +23,7 @@ from kg.serve.engine import Answer, QueryCrashed, ServerBusy
 from kg.serve.negotiation import GRAPH_FORMATS, HTML, RESULT_FORMATS, Format, NotAcceptable, negotiate
 from kg.serve.results import serialize
 from kg.serve.site import Site
+from kg.sparql.buckets import PageBy
 from kg.sparql.check import CheckedQuery
 
 FORM = "application/x-www-form-urlencoded"
@@ -170,6 +171,16 @@ async def answer(site: Site, text: str, checked: CheckedQuery | None = None) -> 
         checked = await check(site, text)
     try:
         return await site.engine.gate.run(site.engine.run, text, None, checked)
+    except QueryError as exc:
+        raise _refused(exc) from None
+
+
+async def bucketed_answer(
+    site: Site, text: str, values: Mapping[str, str], page_by: PageBy, limit: int, offset: int
+) -> Answer | None:
+    """A page of a shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None."""
+    try:
+        return await site.engine.gate.run(site.engine.run_bucketed, text, values, page_by, limit, offset)
     except QueryError as exc:
         raise _refused(exc) from None
 

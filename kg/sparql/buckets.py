@@ -1,0 +1,168 @@
+"""A first page of a large sorted answer, asked bucket by bucket of its first sort key.
+
+Why: at a million triples Oxigraph sorts IRIs by looking their text up in the store
+at every comparison (about 8 s for 44,000 evidence IRIs), and it computes and sorts
+the whole answer before it cuts a page — a ``LIMIT 100`` saves almost nothing.
+A query whose first ``ORDER BY`` key ``?k`` is bound by a plain (non-optional)
+pattern can instead be paged by its values: fetch the distinct values of ``?k``
+(cheap: one pattern, no sort), sort them here, and ask the query itself for the
+rows of the smallest few only (``VALUES ?k { … }`` placed first in its WHERE
+group), taking more values until the page is full. Several first keys page the same
+way by their combinations (``VALUES (?k1 ?k2) { … }``): smaller buckets, as little
+sorting as a page needs.
+
+Why it is exact: every row of the answer has ``?k`` bound to one of the values
+(the declared pattern is one of the query's own required patterns), and the answer
+is sorted by ``?k`` first, so the rows whose ``?k`` is among the n smallest values
+are exactly the answer's first rows, in the same order (the engine sorts them by the
+same ``ORDER BY``). Sorting here must agree with the engine: Oxigraph orders IRIs by
+their text, code point by code point, as Python orders strings; a value that is not
+an IRI (a blank node, a literal) has an order of the engine's own, and then the
+query is paged whole. Restricting a variable bound by a required pattern with a
+``VALUES`` block in the same group does not change which rows have that value, and
+rows with other values cannot merge with them: for ``SELECT DISTINCT`` (where ``?k``
+need not be projected) a row repeating one of an earlier bucket is dropped here, as
+the whole answer drops it; a query with ``GROUP BY`` in its outermost SELECT must not
+declare it. The header's author promises the pattern; a test checks every page.
+
+A shipped query declares it in its header: ``# page-by ?fact: ?fact prov:wasDerivedFrom ?evidence``
+(``# page-by ?cat ?mech: pattern`` for the first two keys).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.sparql import lexer
+from kg.sparql.results import QueryResult
+
+# Deeper pages: the whole sorted answer costs about as much as the buckets before them.
+MAX_ROWS = 5_000
+
+PAGE_BY_LINE = re.compile(r"^#\s*page-by\s+((?:\?[A-Za-z_][A-Za-z0-9_]*\s*)+):\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class PageBy:
+    """The first sort keys ``variables`` and a pattern that binds them to every combination they take in the answer."""
+
+    variables: tuple[str, ...]
+    pattern: str
+
+
+def page_by_header(line: str) -> PageBy | None:
+    """The ``# page-by ?k1 ?k2: pattern`` header line, if ``line`` is one."""
+    match = PAGE_BY_LINE.match(line)
+    if match is None:
+        return None
+    return PageBy(tuple(v.lstrip("?") for v in match.group(1).split()), match.group(2).strip())
+
+
+def first_order_keys(text: str) -> tuple[str, ...]:
+    """The variables the outermost ``ORDER BY`` sorts by first, while they are plain ascending variables."""
+    group = lexer.where_group(text)
+    if group is None:
+        return ()
+    toks = [t for t in lexer.tokens(text) if t.start > group[1]]
+    at = next(
+        (
+            i + 2
+            for i, t in enumerate(toks[:-1])
+            if lexer._is_keyword(t, "ORDER") and lexer._is_keyword(toks[i + 1], "BY")
+        ),
+        None,
+    )
+    keys: list[str] = []
+    while at is not None and at < len(toks):
+        key = toks[at]
+        if key.kind == "var":
+            keys.append(key.text[1:])
+            at += 1
+        elif (
+            lexer._is_keyword(key, "ASC")
+            and [t.text for t in toks[at + 1 : at + 4 : 2]] == ["(", ")"]
+            and toks[at + 2].kind == "var"
+        ):
+            keys.append(toks[at + 2].text[1:])
+            at += 4
+        else:
+            break
+    return tuple(keys)
+
+
+def restrict(text: str, variables: tuple[str, ...], keys: list[tuple[ox.NamedNode, ...]]) -> str:
+    """``text`` with ``VALUES (?k1 …) { … }`` first in its outermost WHERE group."""
+    names = " ".join(f"?{v}" for v in variables)
+    rows = " ".join("(" + " ".join(str(term) for term in key) + ")" for key in keys)
+    block = f"VALUES ({names}) {{ {rows} }}"
+    group = lexer.where_group(text)
+    assert group is not None
+    opening, closing = group
+    after = next(iter(lexer.tokens(text[opening + 1 :])), None)
+    if after is not None and lexer._is_keyword(after, "SELECT"):
+        # The whole group is a sub-select, which may not share its braces with VALUES.
+        return f"{text[: opening + 1]} {block} {{{text[opening + 1 : closing]}}} {text[closing:]}"
+    return f"{text[: opening + 1]} {block} {text[opening + 1 :]}"
+
+
+def _is_distinct(text: str, select: lexer.Token) -> bool:
+    after = next(t for t in lexer.tokens(text[select.end :]))
+    return lexer._is_keyword(after, "DISTINCT", "REDUCED")
+
+
+def bucketed_page(
+    text: str,
+    values: Mapping[str, str],
+    page_by: PageBy,
+    limit: int | None,
+    offset: int,
+    run: Callable[[str], QueryResult],
+) -> QueryResult | None:
+    """Rows ``offset`` … ``offset + limit - 1`` of ``text``'s answer, asked by buckets of its first sort keys.
+
+    ``values`` binds the query's parameters (SPARQL terms by name, as for
+    ``lexer.inject_values``); ``run`` runs a SELECT text on the engine. None when
+    buckets do not apply (no limit, a deep page, a query not sorted by the key
+    first, a key value that is not an IRI): then page the whole query.
+    """
+    variables = page_by.variables
+    if limit is None or offset + limit > MAX_ROWS or first_order_keys(text)[: len(variables)] != variables:
+        return None
+    select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
+    prologue = text[: select.start]
+    names = " ".join(f"?{v}" for v in variables)
+    found = run(f"{prologue}SELECT DISTINCT {names} WHERE {{ {page_by.pattern} }}")
+    if not all(isinstance(term, ox.NamedNode) for row in found.rows for term in row):
+        return None
+    keys: list[tuple[ox.NamedNode, ...]] = list(found.rows)  # type: ignore[arg-type]
+    keys.sort(key=lambda key: tuple(term.value for term in key))
+    text = lexer.inject_values(text, values)
+    wanted = offset + limit
+    distinct = _is_distinct(text, select)
+    rows: list[tuple[object, ...]] = []
+    seen: set[tuple[object, ...]] = set()
+    start, size = 0, 1
+    while True:
+        batch = keys[start : start + size]
+        answer = run(restrict(text, variables, batch))
+        for row in answer.rows:
+            # SELECT DISTINCT: a row of a later bucket that repeats an earlier one is not in the whole answer either.
+            if distinct:
+                if row in seen:
+                    continue
+                seen.add(row)
+            rows.append(row)
+        start += len(batch)
+        if len(rows) >= wanted or start >= len(keys):
+            break
+        # The next batch: as many values as the rows seen so far per value say are needed (a quarter more), or twice as many.
+        per_key = len(rows) / start
+        needed = math.ceil((wanted - len(rows)) / per_key * 1.25) if per_key else 0
+        size = max(2 * size, needed)
+    answer.rows = rows[offset:wanted]  # type: ignore[assignment]
+    return answer

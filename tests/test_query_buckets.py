@@ -1,0 +1,146 @@
+"""First pages asked by buckets of the first sort key (kg.sparql.buckets): every page is the whole answer's.
+
+The shipped queries that declare ``# page-by`` are paged on the embedded store by
+asking for the rows of the smallest key values only; these tests page them with
+parameters bound and unbound and compare every page, and the pages put together,
+with the whole answer of the same store asked in one go.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.namespaces import PREFIXES
+from kg.query import Session, connect, shipped_queries, shipped_query
+from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, first_order_keys, page_by_header
+from kg.sparql.results import QueryResult
+from kg.sparql.terms import param_term
+
+PAGED = ["evidence-of", "province-measures", "measures-by-mechanism"]
+
+# (query, parameters): unbound, and bound to the example each query's header gives.
+CASES = [
+    ("evidence-of", {}),
+    ("evidence-of", {"entity": "zfr:measure-jiangsu-mandatory-similar-case-search"}),
+    ("evidence-of", {"entity": "证人出庭难"}),
+    ("province-measures", {}),
+    ("province-measures", {"province": "湖南"}),
+    ("measures-by-mechanism", {}),
+    ("measures-by-mechanism", {"mechanism": "类案检索"}),
+    ("measures-by-mechanism", {"mechanism": "zfr:cat-legal-supervision"}),
+]
+
+
+@pytest.fixture(scope="module")
+def kg(store_path: Path) -> Session:
+    return connect(store=store_path, isolate=False, timeout=None)
+
+
+def raw_runner(store_path: Path) -> tuple[list[str], object]:
+    """A runner for bucketed_page that records every query text it is given."""
+    store = ox.Store.read_only(str(store_path))
+    asked: list[str] = []
+
+    def run(text: str) -> QueryResult:
+        asked.append(text)
+        answer = store.query(text)
+        assert isinstance(answer, ox.QuerySolutions)
+        variables = [v.value for v in answer.variables]
+        return QueryResult(
+            form="SELECT", variables=variables, rows=[tuple(s[i] for i in range(len(variables))) for s in answer]
+        )
+
+    return asked, run
+
+
+def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -> None:
+    declared = {q.name: q.page_by for q in shipped_queries() if q.page_by is not None}
+    assert sorted(declared) == sorted(PAGED)
+    assert declared["evidence-of"] == PageBy(("fact",), "?fact prov:wasDerivedFrom ?evidence")
+    assert declared["province-measures"] == PageBy(("prov",), "?organ zf:inProvince ?prov")
+    assert declared["measures-by-mechanism"].variables == ("cat", "mech")
+    for name, page_by in declared.items():
+        text = shipped_query(name).text
+        assert first_order_keys(text)[: len(page_by.variables)] == page_by.variables
+        # The pattern is one of the query's own required patterns (so every row's keys are among its solutions).
+        assert page_by.pattern.rstrip(" .") in " ".join(text.split())
+
+
+@pytest.mark.parametrize(("name", "given"), CASES, ids=[f"{n}-{'bound' if p else 'unbound'}" for n, p in CASES])
+def test_pages_put_together_are_the_whole_answer(kg: Session, name: str, given: dict[str, str]) -> None:
+    params = {key: param_term(value, PREFIXES) for key, value in given.items()}  # as the golden tests bind them
+    whole = kg.run(name, params)
+    assert not whole.more
+    assert len(whole) > (40 if not params else 0)
+    for size in (1, 7, 40):
+        rows: list[tuple[object, ...]] = []
+        offset = 0
+        while True:
+            part = kg.run(name, params, limit=size, offset=offset)
+            assert part.variables == whole.variables
+            assert part.rows == whole.rows[offset : offset + size], (size, offset)
+            assert part.more == (offset + size < len(whole))
+            rows.extend(part.rows)
+            if not part.more or offset > 120:
+                break
+            offset += size
+        assert rows == whole.rows[: len(rows)]
+    last = kg.run(name, params, limit=len(whole) + 5)
+    assert last.rows == whole.rows and not last.more
+
+
+@pytest.mark.parametrize("name", PAGED)
+def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Session, name: str) -> None:
+    shipped = shipped_query(name)
+    assert shipped.page_by is not None
+    whole = kg.run(name)
+    asked, run = raw_runner(store_path)
+    values = {param: "UNDEF" for param in shipped.params}
+    page = bucketed_page(shipped.text, values, shipped.page_by, 5, 0, run)  # type: ignore[arg-type]
+    assert page is not None and page.rows == whole.rows[:5]
+    names = " ".join(f"?{v}" for v in shipped.page_by.variables)
+    # The first text asks for the keys' values; the next for the rows of the smallest keys only.
+    assert asked[0].split("SELECT", 1)[1].startswith(f" DISTINCT {names} WHERE")
+    keys = sorted(" ".join(str(t) for t in row) for row in run(asked[0]).rows)  # type: ignore[operator]
+    assert len(keys) > 1 and keys[0].startswith("<")
+    assert f"VALUES ({names}) {{ ({keys[0]}) }}" in asked[1]
+
+
+def test_select_distinct_drops_a_row_repeated_in_a_later_bucket(store_path: Path, kg: Session) -> None:
+    # ?s is not projected: rows of different subjects repeat the same type, which DISTINCT keeps once.
+    text = "SELECT DISTINCT ?type WHERE { ?s a ?type FILTER(isIRI(?s)) } ORDER BY ?s"
+    whole = kg.query(text)
+    assert len(whole) == len(set(whole.rows)) > 3
+    _, run = raw_runner(store_path)
+    page_by = PageBy(("s",), "?s a ?type FILTER(isIRI(?s))")
+    for offset in (0, 2, 5):
+        page = bucketed_page(text, {}, page_by, 3, offset, run)  # type: ignore[arg-type]
+        assert page is not None and page.rows == whole.rows[offset : offset + 3]
+
+
+def test_when_buckets_do_not_apply_the_query_is_paged_whole(store_path: Path) -> None:
+    _, run = raw_runner(store_path)
+    sorted_by_literal = (
+        "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+    )
+    by_label = PageBy(("label",), "?s <http://www.w3.org/2000/01/rdf-schema#label> ?label")
+    assert bucketed_page(sorted_by_literal, {}, by_label, 5, 0, run) is None  # type: ignore[arg-type]
+    by_subject = PageBy(("s",), "?s <http://www.w3.org/2000/01/rdf-schema#label> ?label")
+    assert bucketed_page(sorted_by_literal, {}, by_subject, 5, 0, run) is None  # type: ignore[arg-type]
+    assert bucketed_page(sorted_by_literal.replace("?label }", "?label } #"), {}, by_subject, None, 0, run) is None  # type: ignore[arg-type]
+    assert bucketed_page(sorted_by_literal, {}, by_label, MAX_ROWS, 1, run) is None  # type: ignore[arg-type]
+
+
+def test_the_first_sort_keys_and_the_header_line() -> None:
+    assert first_order_keys("SELECT * WHERE { ?a ?b ?c } ORDER BY ?a ?b") == ("a", "b")
+    assert first_order_keys("SELECT * WHERE { ?a ?b ?c } ORDER BY ASC(?b) ?a LIMIT 3") == ("b", "a")
+    assert first_order_keys("SELECT * WHERE { ?a ?b ?c } ORDER BY ?c DESC(?a) ?b") == ("c",)
+    assert first_order_keys("SELECT * WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a } }") == ()
+    assert first_order_keys("SELECT * WHERE { ?a ?b ?c } ORDER BY STR(?a)") == ()
+    fact = PageBy(("fact",), "?fact prov:wasDerivedFrom ?e")
+    assert page_by_header("# page-by ?fact: ?fact prov:wasDerivedFrom ?e") == fact
+    assert page_by_header("# page-by ?a ?b: ?a ?p ?b") == PageBy(("a", "b"), "?a ?p ?b")
+    assert page_by_header("# Paging: a page …") is None
