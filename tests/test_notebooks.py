@@ -101,7 +101,7 @@ def test_notebook_runs(path: Path, kernel_specs: KernelSpecManager, tmp_path: Pa
     client = NotebookClient(
         notebook, km=manager, timeout=300, startup_timeout=300, resources={"metadata": {"path": str(tmp_path)}}
     )
-    client.execute()
+    client.execute(cleanup_kc=True)  # a kernel we started ourselves: shut it down (nbclient leaves it running)
     errors = [
         output
         for cell in notebook.cells
@@ -133,7 +133,7 @@ def graph_notebook(kernel_specs: KernelSpecManager, tmp_path_factory: pytest.Tem
     folder = tmp_path_factory.mktemp("run-04")
     NotebookClient(
         notebook, km=manager, timeout=300, startup_timeout=300, resources={"metadata": {"path": str(folder)}}
-    ).execute()
+    ).execute(cleanup_kc=True)
     return notebook
 
 
