@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 
 from kg.dataset import write_description
 from kg.errors import UsageError, ValidationFailed
+from kg.freshness import input_digests
 from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
@@ -181,6 +182,8 @@ def build(
             "validated": validate,
             "checked_evidence": report.checked_evidence if report else None,
             "backend": backend,
+            # Each input's SHA-256: commands reading this build warn when the data folder has changed since.
+            "sources": input_digests(files, seed_dirs or [seeds_dir()]),
         }
         outputs.publish(generation, manifest)
     return BuildResult(

@@ -442,6 +442,10 @@ def _open_store(store_path: Path | None) -> ox.Store:
 
     path = Path(store_path) if store_path else default_store_path()
     _require_store(path)
+    if store_path is None:
+        from kg.freshness import warn_if_stale
+
+        warn_if_stale(path)
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:

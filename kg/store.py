@@ -102,9 +102,14 @@ def bulk_load_ntriples(store: ox.Store, ntriples: bytes, workers: int | None = N
 
 def open_store(path: Path | None = None) -> ox.Store:
     """Open a built store read-only: nothing run through it can change it."""
+    default = not path
     path = Path(path) if path else default_store_path()
     if not (path / "CURRENT").is_file():
         raise InputError(f"no graph store at {path}: run `kg build` first (or pass --store PATH)")
+    if default:
+        from kg.freshness import warn_if_stale
+
+        warn_if_stale(path)
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:

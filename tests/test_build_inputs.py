@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import kg.inputs
 import kg.sources
 from kg.build import build
 from kg.cli import app
@@ -61,7 +62,7 @@ def test_a_named_pipe_under_seeds_is_refused(tmp_path: Path, monkeypatch: pytest
     seeds = tmp_path / "seeds"
     shutil.copytree(seeds_dir(), seeds)
     os.mkfifo(seeds / "x.ttl")
-    monkeypatch.setattr(kg.sources, "seeds_dir", lambda: seeds)
+    monkeypatch.setattr(kg.inputs, "seeds_dir", lambda: seeds)
     one_line_exit_2(["build", "-o", str(tmp_path / "out")], f"{seeds / 'x.ttl'}: not a regular file (a named pipe)")
     (seeds / "x.ttl").unlink()
     (seeds / "x.ttl").symlink_to(tmp_path / "nowhere.ttl")

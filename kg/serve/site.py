@@ -40,7 +40,7 @@ class Site:
 
         self.settings = settings
         self.store_path = Path(settings.store) if settings.store else default_store_path()
-        self.reader = GraphReader(open_store(self.store_path))
+        self.reader = GraphReader(open_store(Path(settings.store) if settings.store else None))  # None: warns if stale
         self.engine = QueryEngine(
             self.store_path,
             Limits(
