@@ -120,6 +120,23 @@ def test_reviewed_cells_of_the_category_matrix() -> None:
     assert cells["科技赋能监督"] == {"湖南": 2, "江苏": 2, "广西": 2, "贵州": 6, "四川": 3}
 
 
+def test_a_narrower_mechanism_counts_as_the_mechanism_it_is_a_kind_of(data: Adoptions) -> None:
+    """REVIEW-2 C-2, worked from the speeches: a measure reporting a mechanism and its narrower one reports one
+    mechanism of the category, not two."""
+    matrix = compare.build_matrix(data, by="category", count="mechanisms")
+    cells = {(r.zh, c.zh): matrix.count(r.iri, c.iri) for r in matrix.rows for c in matrix.columns}
+    # 江苏: 办案实时监控预警 (24种情形识别标注; 裁判结果自动监测预警), 流程节点监控 with its narrower 执行工作“854”模式
+    # (one list: “设定案件审判24种标准流程67个流程节点、执行工作“854”模式37个流程节点”), 裁判文书强制纠错 = 3, not 4.
+    assert cells[("流程管控与节点监控", "江苏")] == 3
+    # 湖南: “三个规定” and 规范司法人员与律师交往, narrower than it (its rules include lawyer contacts) = 1, not 2.
+    assert cells[("防止干预司法与廉政风险防控", "湖南")] == 1
+    # The mechanism rows themselves still show each concept reported.
+    by_mechanism = compare.build_matrix(data, by="mechanism", count="presence")
+    jiangsu = next(c.iri for c in by_mechanism.columns if c.zh == "江苏")
+    reported = {r.zh for r in by_mechanism.rows if by_mechanism.count(r.iri, jiangsu)}
+    assert {"流程节点监控", "执行工作“854”模式"} <= reported
+
+
 def test_measures_per_province_and_distinct_counting(data: Adoptions) -> None:
     matrix = compare.build_matrix(data, count="measures")
     totals = {c.zh: matrix.column_total(c.iri) for c in matrix.columns}

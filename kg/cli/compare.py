@@ -72,7 +72,7 @@ def compare(
         typer.Option(
             "--count",
             help="What a cell counts: presence (reported or not; default --by mechanism), mechanisms (distinct "
-            "mechanisms reported; default --by category|relation), statements (distinct stating sentences) or "
+            "mechanisms reported; default --by category), statements (distinct stating sentences; default --by relation) or "
             "measures.",
         ),
     ] = None,

@@ -28,6 +28,11 @@ def _pairs(pairs: Iterable[tuple[str, str]]) -> str:
     return " ".join(f"(<{a}> <{b}>)" for a, b in pairs)
 
 
+def _triples(data: Adoptions, pairs: Iterable[tuple[str, str]]) -> str:
+    """(concept, row) pairs with the mechanism each concept counts as."""
+    return " ".join(f"(<{a}> <{b}> <{data.mechanism_of(a)}>)" for a, b in pairs)
+
+
 def placement(data: Adoptions, by: str, across: str, cell: Cell | None = None) -> str:
     """The graph pattern binding ?m (a measure), ?row, ?col and, where there is one, ?concept."""
     columns = [c.iri for c in data.columns(across)]
@@ -43,17 +48,25 @@ def placement(data: Adoptions, by: str, across: str, cell: Cell | None = None) -
     if cell is not None:
         rows = [cell[0]]
     taxonomy = data.concepts
+    # ?unit: the mechanism a concept counts as under --count mechanisms (Adoptions.mechanism_of).
     if by == "category":
         mapping = sorted((c.iri, cat) for c in taxonomy.values() for cat in c.categories if cat in rows)
-        row = f"{{ SELECT ?m ?concept ?row WHERE {{ VALUES (?concept ?row) {{ {_pairs(mapping)} }} ?m zf:implements ?concept }} }}"
+        row = (
+            f"{{ SELECT ?m ?concept ?row ?unit WHERE {{ VALUES (?concept ?row ?unit) {{ {_triples(data, mapping)} }} "
+            "?m zf:implements ?concept } }"
+        )
     elif by == "mechanism":
         # Each row counts its subtree (kg.compare.model.Adoptions.rows_of): the concept and its ancestors.
         mapping = sorted((c.iri, up) for c in taxonomy.values() for up in (c.iri, *data.ancestors(c.iri)) if up in rows)
-        row = f"{{ SELECT ?m ?concept ?row WHERE {{ VALUES (?concept ?row) {{ {_pairs(mapping)} }} ?m zf:implements ?concept }} }}"
+        row = (
+            f"{{ SELECT ?m ?concept ?row ?unit WHERE {{ VALUES (?concept ?row ?unit) {{ {_triples(data, mapping)} }} "
+            "?m zf:implements ?concept } }"
+        )
     else:
+        units = _pairs(sorted((c, data.mechanism_of(c)) for c in taxonomy))
         row = (
             f"{{ SELECT ?m ?row WHERE {{ VALUES ?row {{ {iri_list(rows)} }} ?m zf:supervisionRelation ?row }} }}\n"
-            f"OPTIONAL {{ SELECT ?m ?concept WHERE {{ VALUES ?concept {{ {iri_list(taxonomy)} }} "
+            f"OPTIONAL {{ SELECT ?m ?concept ?unit WHERE {{ VALUES (?concept ?unit) {{ {units} }} "
             "?m zf:implements ?concept } }"
         )
     return f"""{{ SELECT ?m WHERE {{ ?m a zf:Measure }} }}
@@ -63,7 +76,7 @@ def placement(data: Adoptions, by: str, across: str, cell: Cell | None = None) -
 
 
 def _counted(rule: str) -> str:
-    return "?concept" if rule == "mechanisms" else "?m"
+    return "?unit" if rule == "mechanisms" else "?m"
 
 
 def tally_in_store(data: Adoptions, by: str, across: str, rule: str) -> Matrix:

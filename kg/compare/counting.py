@@ -20,7 +20,8 @@ What a cell counts (``count``), over the measures standing in it:
   (the default ``--by mechanism``). Totals: columns reporting a row, rows
   reported in a column, cells reported.
 - ``mechanisms``: the distinct taxonomy concepts those measures implement that
-  put them in the row (the default ``--by category``).
+  put them in the row (the default ``--by category``), a narrower mechanism
+  counted as the mechanism it is a kind of (``Adoptions.mechanism_of``).
 - ``statements``: the distinct stating sentences quoted for those measures
   (:mod:`kg.compare.statements`); measures sharing a sentence count once (the
   default ``--by relation``).
@@ -213,7 +214,7 @@ def tally(data: Adoptions, by: str, across: str, rule: str) -> tuple[Matrix, lis
             via[(measure.iri, row)] |= concepts
             for column in placed_columns:
                 cells[(row, column)].add(measure.iri)
-                units[(row, column)] |= units_of(rule, measure.iri, concepts, said)
+                units[(row, column)] |= units_of(rule, measure.iri, {data.mechanism_of(c) for c in concepts}, said)
     frozen = Members({k: frozenset(v) for k, v in cells.items()}, {k: frozenset(v) for k, v in via.items()})
 
     def count(found: set[Hashable]) -> int:

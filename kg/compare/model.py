@@ -258,6 +258,15 @@ class Adoptions:
                 rows[target].add(iri)
         return rows
 
+    def mechanism_of(self, iri: str) -> str:
+        """The mechanism a concept counts as under ``--count mechanisms``: itself at the first level below a
+        category, else its ancestor there — a narrower mechanism (执行工作“854”模式, under 流程节点监控) is a
+        kind of its broader one, so a measure reporting both reports one mechanism, not two (REVIEW-2 C-2)."""
+        concept = self.concepts.get(iri)
+        if concept is None or concept.depth <= 1:
+            return iri
+        return next((up for up in self.ancestors(iri) if self.concepts[up].depth == 1), iri)
+
     def ancestors(self, iri: str) -> list[str]:
         """The concepts above ``iri`` along skos:broader, any depth (cycles stop)."""
         found: list[str] = []
