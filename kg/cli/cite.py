@@ -18,18 +18,20 @@ def cite(
         str, typer.Option("--style", help="gb7714, chicago or apa (rendered by a CSL engine); bibtex or csl-json.")
     ] = "gb7714",
     lang: Annotated[
-        str | None, typer.Option("--lang", help="zh or en: labels and titles (default: zh for gb7714, else en).")
+        str | None,
+        typer.Option("--lang", help="zh or en: labels and titles (default: zh for the GB/T 7714 styles, else en)."),
     ] = None,
     store: Annotated[Path | None, typer.Option("--store", help="The built store (default dist/store).")] = None,
 ) -> None:
     """Cite a fact: its label, its verbatim quote with offsets, the source article and the dataset version."""
     from kg.cite import cite as cite_entity
+    from kg.cite import default_language
     from kg.query import connect
     from kg.sparql.prefixes import PREFIXES
 
     with reported():
         iri = _expand(entity, PREFIXES)
-        language = lang or ("zh" if style == "gb7714" else "en")
+        language = lang or default_language(style)
         text = cite_entity(connect(store=store), iri, style, language)
     typer.echo(text, nl=False)
 
