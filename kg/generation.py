@@ -158,14 +158,13 @@ class Outputs:
         fsync_dir(self.folder)
 
     def clean(self) -> list[Path]:
-        """Remove every generation but the current one and whatever a killed build left; returns what went."""
-        current = self.current()
+        """Remove every generation but the current one and whatever a killed build left; returns what went.
+
+        A generation whose store a running process still reads (:func:`hold`: ``kg serve``, a notebook's
+        session) stays until a later build finds it free.
+        """
         removed = []
-        for entry in self.folder.iterdir():
-            if entry == current or not entry.name.startswith(DEBRIS_PREFIXES):
-                continue
-            if entry.name.startswith(".store.new-") and _pid_alive(entry.name.rsplit("-", 1)[-1]):
-                continue  # `kg build --store` elsewhere by a running process (kg.store.write_store)
+        for entry in self.debris():
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
@@ -176,7 +175,58 @@ class Outputs:
     def debris(self) -> list[Path]:
         """What :meth:`clean` would remove (for tests and reports)."""
         current = self.current()
-        return sorted(e for e in self.folder.iterdir() if e != current and e.name.startswith(DEBRIS_PREFIXES))
+        return sorted(
+            entry
+            for entry in self.folder.iterdir()
+            if entry != current
+            and entry.name.startswith(DEBRIS_PREFIXES)
+            # `kg build --store` elsewhere by a running process (kg.store.write_store)
+            and not (entry.name.startswith(".store.new-") and _pid_alive(entry.name.rsplit("-", 1)[-1]))
+            and not (entry.name.startswith(GENERATION_PREFIX) and _held(entry))
+        )
+
+
+#: Generations this process reads, each with the descriptor holding its shared lock (kept until exit).
+_holding: dict[str, int] = {}
+
+
+def hold(store: Path) -> None:
+    """Mark the generation a store belongs to as read by this process, so that a build does not delete it
+    under a running ``kg serve`` (a shared ``flock`` on the generation's folder, released when the process
+    ends). A store outside any generation (``--store`` elsewhere) is left alone."""
+    folder = Path(store).resolve().parent
+    key = str(folder)
+    if key in _holding or not folder.name.startswith(GENERATION_PREFIX):
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return
+    _holding[key] = fd
+
+
+def _held(generation: Path) -> bool:
+    """Whether another open description holds a shared lock on the generation (a reader is using it)."""
+    if str(generation.resolve()) in _holding:
+        return True
+    try:
+        fd = os.open(generation, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # releases the probe's lock
+    return False
 
 
 def _replace_with_link(path: Path, target: str) -> None:

@@ -446,6 +446,9 @@ def _open_store(store_path: Path | None) -> ox.Store:
         from kg.freshness import warn_if_stale
 
         warn_if_stale(path)
+    from kg.generation import hold
+
+    hold(path)
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:

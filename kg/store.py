@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import pyoxigraph as ox
 
 from kg.errors import InputError
+from kg.generation import hold
 from kg.project import default_store_path
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ def open_store(path: Path | None = None) -> ox.Store:
         from kg.freshness import warn_if_stale
 
         warn_if_stale(path)
+    hold(path)
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:

@@ -226,3 +226,27 @@ def test_a_store_elsewhere_is_written_after_validation(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed):
         build([INVALID / "broken-quote.ttl"], out_dir=tmp_path / "out", store=elsewhere)
     assert os.readlink(elsewhere) == target  # a failing build leaves the store as it was
+
+
+def test_a_build_keeps_the_generation_a_running_server_reads(tmp_path: Path) -> None:
+    """A rebuild while `kg serve` runs must not delete the store under it; the next build after it stops does."""
+    import httpx
+
+    from kg.serve.background import serving
+
+    out = tmp_path / "dist"
+    build(out_dir=out, validate=False)
+    first = Outputs(out).current()
+    assert first is not None
+    extra = tmp_path / "extra.ttl"
+    extra.write_text('<https://w3id.org/zhengfa-kg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with serving(out / "store") as url:
+        before = httpx.get(f"{url}/sparql", params={"query": count}, headers={"Accept": "text/csv"}, timeout=60)
+        build(include=[extra], out_dir=out, validate=False)
+        assert Outputs(out).current() != first and first.is_dir()  # switched, the served one kept
+        assert Outputs(out).debris() == []  # a held generation is not debris
+        after = httpx.get(f"{url}/sparql", params={"query": count}, headers={"Accept": "text/csv"}, timeout=60)
+        assert after.status_code == 200 and after.text == before.text  # still answering, from its own store
+    build(out_dir=out, validate=False)  # the server is gone: the old generation with it
+    assert not first.exists()

@@ -134,11 +134,8 @@ def test_cli_cite_and_its_errors(store_path: Path) -> None:
     assert ok.exit_code == 0, ok.output
     assert ok.output.splitlines()[2].startswith("[1]周斌, 董凡超. ")
     # The author-date form of GB/T 7714 is Chinese by default too, as on /cite (kg.cite.default_language).
-    dated = runner.invoke(
-        app,
-        ["cite", "zfr:measure-jiangsu-mandatory-similar-case-search", "--style", "gb7714-author-date"]
-        + ["--store", str(store_path)],
-    )
+    args = ["zfr:measure-jiangsu-mandatory-similar-case-search", "--style", "gb7714-author-date"]
+    dated = runner.invoke(app, ["cite", *args, "--store", str(store_path)])
     assert dated.exit_code == 0 and dated.output.splitlines()[2].startswith("周斌, 董凡超, 2020. "), dated.output
     unknown = runner.invoke(app, ["cite", "zfr:no-such-thing", "--store", str(store_path)])
     assert unknown.exit_code == 2
