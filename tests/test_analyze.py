@@ -60,8 +60,10 @@ def test_organ_mechanism_network_matches_sparql(seed_graph: Graph, data: Adoptio
 def test_full_network_holds_every_measure_and_the_taxonomy(data: Adoptions) -> None:
     graph = analyze.network(data, "full")
     kinds = [k for _, k in graph.nodes(data="kind")]
-    # 108 measures after REVIEW-1 (湖南 31, 江苏 13, 广西 22, 贵州 13, 四川 29); 12 categories and 84 mechanisms.
-    assert kinds.count("measure") == 108 and kinds.count("province") == 5
+    # 107 measures after REVIEW-2 (湖南 31, 江苏 13, 广西 22, 贵州 12, 四川 29: 贵州 “落实办案质量终身负责制,对执法有过错的
+    # 单位或个人严肃追责问责” is one measure); 12 categories and 84 mechanisms (REVIEW-2 moved 阳光警务 under 执法司法信息公开,
+    # added and removed none).
+    assert kinds.count("measure") == 107 and kinds.count("province") == 5
     assert kinds.count("category") == 12 and kinds.count("category") + kinds.count("mechanism") == 96
     relations = {r for _, _, r in graph.edges(data="relation")}
     assert relations == {"in_province", "adopted", "partner", "implements", "broader"}
@@ -125,7 +127,7 @@ def test_louvain_communities_partition_the_nodes_deterministically(data: Adoptio
 
 def test_sampled_betweenness_for_large_networks_is_seeded_and_said(data: Adoptions) -> None:
     exact = analyze.analyze(data, "full")
-    assert exact.samples is None  # 241 nodes: exact
+    assert exact.samples is None  # 240 nodes: exact
     sampled = analyze.analyze(data, "full", samples=60, seed=3)
     assert sampled.samples == 60
     assert sampled.scores == analyze.analyze(data, "full", samples=60, seed=3).scores
