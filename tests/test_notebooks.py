@@ -67,7 +67,10 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         # REVIEW-2: 湖南公安–执法司法信息公开 goes (T-1), 广西检察–公检法办案数据衔接 comes (T-2): still 135 edges.
         1: ["96 nodes, 135 edges; {'organ': 12, 'mechanism': 84}"],
         6: ["2 湖南 贵州 9 42 3/14 0.214"],
-        8: ["7 communities, modularity 0.584"],
+        # Louvain (seed 42) cannot be redone by hand: 0.584 → 0.589 after the two edges above moved (广西检察 now
+        # links to 公检法办案数据衔接 in 贵州公安's neighbourhood, 湖南公安 no longer to 广西/四川's 执法司法信息公开);
+        # tests/test_analyze.py checks the value is networkx's modularity of the printed partition. Still 7 communities.
+        8: ["7 communities, modularity 0.589"],
         # REVIEW-2: one measure node fewer (贵州, −2 edges: adopted and implements), its mechanism now on the merged
         # measure (+1); 湖南's platform −1 implements, 广西's interconnection +1: 240 nodes, 379 edges.
         12: ["full.graphml 240 nodes, 379 edges", "full.gexf 240 nodes, 379 edges"],
