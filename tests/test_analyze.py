@@ -60,8 +60,10 @@ def test_organ_mechanism_network_matches_sparql(seed_graph: Graph, data: Adoptio
 def test_full_network_holds_every_measure_and_the_taxonomy(data: Adoptions) -> None:
     graph = analyze.network(data, "full")
     kinds = [k for _, k in graph.nodes(data="kind")]
-    # 108 measures after REVIEW-1 (湖南 31, 江苏 13, 广西 22, 贵州 13, 四川 29); 12 categories and 84 mechanisms.
-    assert kinds.count("measure") == 108 and kinds.count("province") == 5
+    # 107 measures after REVIEW-2 (湖南 31, 江苏 13, 广西 22, 贵州 12, 四川 29: 贵州 “落实办案质量终身负责制,对执法有过错的
+    # 单位或个人严肃追责问责” is one measure); 12 categories and 84 mechanisms (REVIEW-2 moved 阳光警务 under 执法司法信息公开,
+    # added and removed none).
+    assert kinds.count("measure") == 107 and kinds.count("province") == 5
     assert kinds.count("category") == 12 and kinds.count("category") + kinds.count("mechanism") == 96
     relations = {r for _, _, r in graph.edges(data="relation")}
     assert relations == {"in_province", "adopted", "partner", "implements", "broader"}
@@ -91,9 +93,10 @@ def test_province_projection_is_the_jaccard_of_kg_compare(data: Adoptions) -> No
         projected = pairs[(pair.a.zh, pair.b.zh)]
         assert projected.jaccard == pair.jaccard
         assert projected.shared == len(pair.shared)
-    # 湖南–江苏 share 9 of 45 mechanisms (四类案件, 实时监控预警, 司法责任制, 过错责任追究, 权责清单, 查案与查人贯通,
-    # 案件评查, 案例与类案裁判指引, 类案检索); the 科技赋能监督 category itself no longer counts as one (REVIEW-1).
-    assert pairs[("湖南", "江苏")].shared == 9 and pairs[("湖南", "江苏")].jaccard == Fraction(9, 45)
+    # 湖南–江苏 share 9 of 44 mechanisms (四类案件, 实时监控预警, 司法责任制, 过错责任追究, 权责清单, 查案与查人贯通,
+    # 案件评查, 案例与类案裁判指引, 类案检索); the 科技赋能监督 category itself no longer counts as one (REVIEW-1), and
+    # 湖南's platform no longer also states 执法司法信息公开, which 江苏 lacks (REVIEW-2 T-1: 45 − 1).
+    assert pairs[("湖南", "江苏")].shared == 9 and pairs[("湖南", "江苏")].jaccard == Fraction(9, 44)
     graph = analyze.network(data, "province-projection")
     assert graph.number_of_nodes() == 5 and graph.number_of_edges() == 10
     assert graph.edges[ZFR + "province-hunan", ZFR + "province-jiangsu"]["weight"] == 9
@@ -125,7 +128,7 @@ def test_louvain_communities_partition_the_nodes_deterministically(data: Adoptio
 
 def test_sampled_betweenness_for_large_networks_is_seeded_and_said(data: Adoptions) -> None:
     exact = analyze.analyze(data, "full")
-    assert exact.samples is None  # 241 nodes: exact
+    assert exact.samples is None  # 240 nodes: exact
     sampled = analyze.analyze(data, "full", samples=60, seed=3)
     assert sampled.samples == 60
     assert sampled.scores == analyze.analyze(data, "full", samples=60, seed=3).scores
@@ -171,7 +174,7 @@ def test_reports(data: Adoptions) -> None:
     text = analyze.render(result, "table", top=3)
     assert text.startswith("网络: 机关—机制二部图 — ")
     assert "中心性最高的机关（前 3 名）" in text and "Louvain 社区（seed 42" in text
-    assert "湖南–江苏" in text and "1/5 (0.200)" in text
+    assert "湖南–江苏" in text and "9/44 (0.205)" in text  # second of the pairs, after 湖南–贵州 9/42
     english = analyze.render(result, "md", top=3, lang="en")
     assert "### Most central organs (top 3)" in english
     parsed = json.loads(analyze.render(result, "json"))

@@ -262,6 +262,10 @@ def test_by_relation_rows_in_notation_order(backend: str) -> None:
     # 广西 “通过成立专家咨询委员会、制定类案指引标准等方式,提升监督精准度”: the procuratorate's own supervision.
     assert "measure-guangxi-expert-advisory-committee" in measures("rel-procuratorial", "广西")
     assert cell(matrix, "rel-social", "广西") == 2
+    # 四川 “三是健全权利维护机制。完善联席会议制度,…合力破解“新老三难”问题”: lawyers' rights, so 社会监督 too (REVIEW-2
+    # R-2), and still 相互制约 (meetings with the other political-legal organs).
+    assert "measure-sichuan-joint-meeting-system" in measures("rel-social", "四川")
+    assert "measure-sichuan-joint-meeting-system" in measures("rel-mutual-checks", "四川")
     # 湖南 相互制约: 以审判为中心, 分工负责、配合有力、制约有效, 强化案件标准指引, 出庭保障.
     assert measures("rel-mutual-checks", "湖南") == {
         "measure-hunan-trial-centred-reform",

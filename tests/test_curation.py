@@ -79,8 +79,9 @@ def test_measure_counts_after_the_splitting_rule(seed_graph: Graph) -> None:
     # 136 measures before the rule; 24 merged away: 湖南 7, 江苏 1, 广西 4, 贵州 5, 四川 7 (→ 112); then REVIEW-1:
     # 湖南 “三个规定”的配套制度 + “十二条禁令” one sentence, one mechanism family (−1); 江苏 “24种标准流程67个流程节点、
     # 执行工作“854”模式37个流程节点” one list (−1) and “闭环式”监管新模式 the speaker's frame (−1); 广西
-    # “在办案中监督、在监督中办案” an idea (−1) → 108.
-    assert per_speech == {"hunan": 31, "jiangsu": 13, "guangxi": 22, "guizhou": 13, "sichuan": 29}
+    # “在办案中监督、在监督中办案” an idea (−1) → 108; then REVIEW-2: 贵州 “落实办案质量终身负责制,对执法有过错的单位或个人
+    # 严肃追责问责” one sentence, the 追责 clause enforcing the 终身负责制 (−1) → 107.
+    assert per_speech == {"hunan": 31, "jiangsu": 13, "guangxi": 22, "guizhou": 12, "sichuan": 29}
 
 
 def test_one_measure_per_mechanism_per_sentence(seed_graph: Graph) -> None:
@@ -650,3 +651,116 @@ def test_category_scope_notes_for_the_debatable_groupings(seed_graph: Graph) -> 
     assert "行政复议内控" in internal and "备案审查" in internal
     quality = " ".join(str(n) for n in seed_graph.objects(ZFR["cat-quality-evaluation"], SKOS.scopeNote))
     assert "好差评" in quality and "第三方评估" in quality
+
+
+# --- REVIEW-2 (the second scholarly review), one test per finding fixed in the data --------------------------
+
+
+def test_the_hunan_task_list_opens_with_its_own_sentence(seed_graph: Graph) -> None:
+    """E-1: “报请省委出台《…意见》和全省政法领域改革任务清单,明确26项…” — ev-hunan-002 quotes the 《意见》, which is
+    measure-hunan-political-legal-work-opinion; the task list's first stating quote is ev-hunan-003 (offset 664)."""
+    task_list = ZFR["measure-hunan-reform-task-list"]
+    quotes = sorted(stating(seed_graph, task_list), key=lambda e: offsets(seed_graph, e))
+    assert quotes[0] == ZFR["ev-hunan-003"] and offsets(seed_graph, quotes[0]) == (664, 694)
+    assert ZFR["ev-hunan-002"] not in quotes
+    assert str(seed_graph.value(task_list, RDFS.label)).startswith("报请省委出台全省政法领域改革任务清单")
+    assert stating(seed_graph, ZFR["measure-hunan-political-legal-work-opinion"]) == [ZFR["ev-hunan-002"]]
+
+
+def test_lifelong_responsibility_and_its_accountability_are_one_measure(seed_graph: Graph) -> None:
+    """S-1: “落实办案质量终身负责制,对执法有过错的单位或个人严肃追责问责” is one sentence, one device."""
+    merged = ZFR["measure-guizhou-lifelong-case-quality-responsibility"]
+    assert set(seed_graph.objects(merged, ZF.implements)) == {
+        ZFR["mech-lifelong-case-quality-responsibility"],
+        ZFR["mech-fault-accountability"],
+    }
+    assert set(stating(seed_graph, merged)) == {ZFR["ev-guizhou-024"], ZFR["ev-guizhou-025"]}
+    assert (ZFR["measure-guizhou-enforcement-fault-accountability"], None, None) not in seed_graph
+    assert (None, None, ZFR["measure-guizhou-enforcement-fault-accountability"]) not in seed_graph
+
+
+def test_the_sichuan_joint_meeting_guarantees_lawyers_rights(seed_graph: Graph) -> None:
+    """R-2: “三是健全权利维护机制。完善联席会议制度,…合力破解“新老三难”问题” — 社会监督 (lawyers' rights) beside 相互制约."""
+    relations = set(seed_graph.objects(ZFR["measure-sichuan-joint-meeting-system"], ZF.supervisionRelation))
+    assert relations == {ZFR["rel-social"], ZFR["rel-mutual-checks"]}
+
+
+@pytest.mark.parametrize(
+    ("figure", "organ"),
+    [
+        # “二是完善检察制约监督机制。细化12项执法流程规范”: the organ comes from the sub-heading
+        ("figure-hunan-procuratorial-procedure-norm-count", "organ-hunan-procuratorates"),
+        # “逐项明确“收押”到“释放”952个执法事项…,逐项明确8大类226种改造行为加扣分标准”: no organ named; their measures are
+        # the 省监狱管理局's (REVIEW-1 M1), and so are the figures now
+        ("figure-sichuan-prison-enforcement-matters", "organ-sichuan-prison-administration-bureau"),
+        ("figure-sichuan-prisoner-conduct-categories", "organ-sichuan-prison-administration-bureau"),
+        ("figure-sichuan-prisoner-conduct-kinds", "organ-sichuan-prison-administration-bureau"),
+    ],
+)
+def test_figures_with_an_inferred_organ_say_so(seed_graph: Graph, figure: str, organ: str) -> None:
+    """F-1, F-2."""
+    assert set(seed_graph.objects(ZFR[figure], ZF.aboutOrgan)) == {ZFR[organ]}
+    notes = {n.language: str(n) for n in seed_graph.objects(ZFR[figure], SKOS.scopeNote) if isinstance(n, Literal)}
+    assert "推断" in notes["zh"] and "inferred" in notes["en"]
+    measure = next(seed_graph.subjects(ZF.hasFigure, ZFR[figure]))
+    assert set(seed_graph.objects(measure, ZF.adoptedBy)) == {ZFR[organ]}
+
+
+def test_procuratorial_inspection_is_not_a_discipline_inspection_example(seed_graph: Graph) -> None:
+    """T-3: 检务督察 is the procuratorate's own inspection; “建立完善案件管理与检务督察衔接机制” is 内部监督 only."""
+    for definition in seed_graph.objects(ZFR["rel-discipline-inspection"], SKOS.definition):
+        assert "如纪法衔接办法、案件评查与监督执纪贯通" in str(definition) or "such as rules linking" in str(definition)
+        assert "不属此类" in str(definition) or "is not such a linkage" in str(definition)
+    relations = set(seed_graph.objects(ZFR["measure-hunan-case-management-inspection-linkage"], ZF.supervisionRelation))
+    assert relations == {ZFR["rel-internal"]}
+
+
+def test_expert_participation_is_defined_by_what_it_tags(seed_graph: Graph) -> None:
+    """T-4: its only measure is 广西 “成立专家咨询委员会” (检察法律监督); 四川 “专家随机抽选” and “专家协审” stay items of
+    their internal procedures (issue 14's review: not 公开透明与社会监督), so the definition no longer names them."""
+    experts = ZFR["mech-expert-participation"]
+    assert set(seed_graph.subjects(ZF.implements, experts)) == {ZFR["measure-guangxi-expert-advisory-committee"]}
+    zh = next(
+        str(d) for d in seed_graph.objects(experts, SKOS.definition) if isinstance(d, Literal) and d.language == "zh"
+    )
+    assert "专家咨询委员会" in zh and "随机抽选" not in zh and "协审" not in zh
+    assert "不记为社会监督" in " ".join(str(n) for n in seed_graph.objects(experts, SKOS.scopeNote))
+
+
+def test_sunshine_policing_is_the_police_form_of_disclosure(seed_graph: Graph) -> None:
+    """T-1: 湖南 “建成“六公开一投诉”的阳光警务执法公开平台” and 贵州 “纵深推进“阳光警务”建设” are one kind of device;
+    阳光警务 is narrower than 执法司法信息公开 and neither measure also carries the broader one; 湖南 keeps 投诉受理
+    (“一投诉” is explicit); no disclosure definition speaks of 受理投诉 any more."""
+    sunshine = ZFR["mech-sunshine-policing"]
+    assert seed_graph.value(sunshine, SKOS.broader) == ZFR["mech-enforcement-information-disclosure"]
+    hunan = set(seed_graph.objects(ZFR["measure-hunan-sunshine-policing-platform"], ZF.implements))
+    guizhou = set(seed_graph.objects(ZFR["measure-guizhou-sunshine-policing"], ZF.implements))
+    assert hunan == {sunshine, ZFR["mech-complaint-handling"], ZFR["mech-online-disclosure-platform"]}
+    assert guizhou == {sunshine, ZFR["mech-online-disclosure-platform"]}
+    for mech in (sunshine, ZFR["mech-online-disclosure-platform"]):
+        zh = next(
+            str(d) for d in seed_graph.objects(mech, SKOS.definition) if isinstance(d, Literal) and d.language == "zh"
+        )
+        assert "并受理投诉" not in zh and "、受理投诉" not in zh, mech
+
+
+def test_cross_department_case_data_is_tagged_alike_on_both_sides(seed_graph: Graph) -> None:
+    """T-2: 贵州 “接入贵州省跨部门大数据办案平台,与检、法形成数据高效衔接的办案体系” and 广西 “推动实现与侦查机关执法办案
+    系统互联互通,及时发现监督线索” are one kind of device seen from the police and from the procuratorate. Issue 14's review
+    wants its linkage in 协作配合与衔接, so the two mechanisms stay, narrowed to the platform (科技赋能监督) and the organs'
+    linkage (协作配合与衔接), and both measures carry both."""
+    platform = ZFR["mech-cross-department-case-data-platform"]
+    linkage = ZFR["mech-inter-agency-case-data-linkage"]
+    both = {
+        ZFR["measure-guizhou-cross-department-big-data-platform"],
+        ZFR["measure-guangxi-interconnection-investigative-systems"],
+    }
+    assert set(seed_graph.subjects(ZF.implements, platform)) == both
+    assert set(seed_graph.subjects(ZF.implements, linkage)) == both
+    assert seed_graph.value(platform, SKOS.broader) == ZFR["cat-technology-enabled-supervision"]
+    assert seed_graph.value(linkage, SKOS.broader) == ZFR["cat-coordination-linkage"]
+    for mech, other in ((platform, "公检法办案数据衔接"), (linkage, "跨部门办案数据平台")):
+        zh = next(
+            str(d) for d in seed_graph.objects(mech, SKOS.definition) if isinstance(d, Literal) and d.language == "zh"
+        )
+        assert f"另计为“{other}”" in zh, mech

@@ -143,7 +143,7 @@ def test_to_networkx_matches_kg_analyze(seed_store: ox.Store, seed_graph: Graph)
     assert graph.number_of_edges() == len(expected_edges(seed_store, set(graph)))
     # Every node of kg analyze's full network is here, with its kind and both labels.
     full = analyze.analyze(compare.load(seed_graph), "full").graph
-    assert full.number_of_nodes() == 241  # the same figure notebook 12 prints (tests/test_notebooks.py)
+    assert full.number_of_nodes() == 240  # the same figure notebook 12 prints (tests/test_notebooks.py)
     for node, attrs in full.nodes(data=True):
         mine = graph.nodes[node]
         assert (mine["kind"], mine["label_zh"], mine["label_en"]) == (
