@@ -140,6 +140,9 @@ def test_a_narrower_mechanism_counts_as_the_mechanism_it_is_a_kind_of(data: Adop
     jiangsu = next(c.iri for c in by_mechanism.columns if c.zh == "江苏")
     reported = {r.zh for r in by_mechanism.rows if by_mechanism.count(r.iri, jiangsu)}
     assert {"流程节点监控", "执行工作“854”模式"} <= reported
+    # The cell's explanation gives both numbers, so that 4 measures beside a cell of 3 reads right.
+    title = compare.render_explanation(compare.explain(data, "江苏", "流程管控与节点监控")).splitlines()[0]
+    assert title == "江苏 × 流程管控与节点监控（机制类别）：4 项举措，3 个机制（下位机制计入其上位机制）"
 
 
 def test_measures_per_province_and_distinct_counting(data: Adoptions) -> None:

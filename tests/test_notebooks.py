@@ -61,7 +61,8 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         # 9/42 prints reduced, 3/14; next is 湖南–江苏 9/44.
         16: ["closest over mechanisms: 湖南–贵州 3/14 (0.214)"],
         18: ["11 党委领导与统筹推进 unique 湖南 4"],
-        20: ["江苏 × 流程管控与节点监控（机制类别）：4 项举措"],
+        # 4 measures, 3 mechanisms: “854”模式 counts as 流程节点监控 (REVIEW-2 C-2).
+        20: ["江苏 × 流程管控与节点监控（机制类别）：4 项举措，3 个机制（下位机制计入其上位机制）"],
     },
     "03-network-analysis": {
         # No measure implements a whole category any more (REVIEW-1): organs and mechanisms only.

@@ -102,6 +102,8 @@ class Explanation:
     column: Entity
     measures: list[ExplainedMeasure]
     basis: list[Basis] = field(default_factory=list)
+    #: The distinct mechanisms of the cell as ``--count mechanisms`` counts them (a narrower one as its broader).
+    mechanisms: int = 0
 
 
 def cell_members(data: Adoptions, by: str, across: str, row: str, column: str) -> Members:
@@ -146,4 +148,7 @@ def explain(
         via = tuple(data.concepts[c] for c in sorted(found.via.get((iri, row.iri), ())) if c in data.concepts)
         explained.append(ExplainedMeasure(measure, tuple(organs[o] for o in measure.organs if o in organs), via))
     explained.sort(key=lambda e: (e.measure.first_offset, e.measure.iri))
-    return Explanation(by, across, row, column, explained, basis(data, across, column.iri).get(column.iri, []))
+    mechanisms = len({data.mechanism_of(c.iri) for e in explained for c in e.via})
+    return Explanation(
+        by, across, row, column, explained, basis(data, across, column.iri).get(column.iri, []), mechanisms
+    )

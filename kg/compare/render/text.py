@@ -104,9 +104,14 @@ def matrix_markdown(matrix: Matrix, lang: str = "zh") -> str:
 def _explain_title(expl: Explanation, lang: str) -> str:
     n = len(expl.measures)
     kind = word(expl.by, lang)
+    # A category cell counts mechanisms by default: say both numbers, so 4 measures beside a cell of 3 reads right.
     if lang == "en":
-        return f"{expl.column.en} × {expl.row.en} ({kind}): {n} measure{'s' if n != 1 else ''}"
-    return f"{expl.column.zh} × {expl.row.zh}（{kind}）：{n} 项举措"
+        title = f"{expl.column.en} × {expl.row.en} ({kind}): {n} measure{'s' if n != 1 else ''}"
+        if expl.by == "category":
+            title += f", {expl.mechanisms} mechanism{'s' if expl.mechanisms != 1 else ''} (a narrower one counted as its broader)"
+        return title
+    title = f"{expl.column.zh} × {expl.row.zh}（{kind}）：{n} 项举措"
+    return title + (f"，{expl.mechanisms} 个机制（下位机制计入其上位机制）" if expl.by == "category" else "")
 
 
 def explanation_text(expl: Explanation, lang: str = "zh") -> str:
