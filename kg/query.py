@@ -436,23 +436,12 @@ def _require_store(store: Path | None) -> None:
 
 
 def _open_store(store_path: Path | None) -> ox.Store:
-    """The built store, read-only (as kg.store.open_store, without importing rdflib)."""
-    from kg.errors import InputError
-    from kg.project import default_store_path
+    """The built store, read-only (kg.store.open_store: it warns on a stale build and holds the generation),
+    after this module's own message for a missing store, which names --backend memory too."""
+    from kg.store import open_store
 
-    path = Path(store_path) if store_path else default_store_path()
-    _require_store(path)
-    if store_path is None:
-        from kg.freshness import warn_if_stale
-
-        warn_if_stale(path)
-    from kg.generation import hold
-
-    hold(path)
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise InputError(f"cannot open the graph store at {path}: {exc}") from exc
+    _require_store(store_path)
+    return open_store(store_path)
 
 
 def _run_oxigraph(store_path: Path | None, text: str, prefixes: Mapping[str, str], form: str) -> QueryResult:
