@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,19 +94,16 @@ def _iri(term: object) -> str | None:
     return str(term) if isinstance(term, URIRef) else None
 
 
-def fingerprint(files: list[Path], seed_dirs: list[Path], backend: str) -> str:
-    """A hash of everything a build's outputs are made from: sources, seed texts, the building code."""
+def fingerprint(inputs: Mapping[str, str], backend: str) -> str:
+    """A hash of everything a build's outputs are made from: the inputs (path → SHA-256, from
+    :func:`kg.freshness.input_digests`: sources and seed texts), the building code, the libraries."""
     digest = hashlib.sha256(f"backend {backend}\n".encode())
+    for name, sha in inputs.items():
+        digest.update(f"input {name} {sha}\n".encode())
     code = sorted(p for p in PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".rq") and "_data" not in p.parts)
-    for kind, paths in (("source", files), ("code", code)):
-        for path in paths:
-            digest.update(f"{kind} {path.resolve()}\n".encode())
-            digest.update(hashlib.sha256(read_regular(path)).digest())
-    for folder in seed_dirs:
-        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-            if path.suffix == ".txt" and path.is_file():
-                digest.update(f"seed {path.resolve()}\n".encode())
-                digest.update(hashlib.sha256(read_regular(path)).digest())
+    for path in code:
+        digest.update(f"code {path.resolve()}\n".encode())
+        digest.update(hashlib.sha256(read_regular(path)).digest())
     for module in ("pyoxigraph", "rdflib", "pyshacl"):
         from importlib.metadata import PackageNotFoundError, version
 
@@ -133,7 +130,8 @@ def build(
     out = Path(out_dir) if out_dir else default_out_dir()
     own_store = store is None or os.path.abspath(store) == os.path.abspath(out / "store")
     files = source_files(include)
-    inputs_hash = fingerprint(files, seed_dirs or [seeds_dir()], backend if own_store else f"{backend} {store}")
+    inputs = input_digests(files, seed_dirs or [seeds_dir()])
+    inputs_hash = fingerprint(inputs, backend if own_store else f"{backend} {store}")
     outputs = Outputs(out)
     with outputs.locked():
         manifest = outputs.manifest()
@@ -183,7 +181,7 @@ def build(
             "checked_evidence": report.checked_evidence if report else None,
             "backend": backend,
             # Each input's SHA-256: commands reading this build warn when the data folder has changed since.
-            "sources": input_digests(files, seed_dirs or [seeds_dir()]),
+            "sources": inputs,
         }
         outputs.publish(generation, manifest)
     return BuildResult(
