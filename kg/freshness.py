@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.generation import Outputs
 from kg.inputs import default_source_files, read_regular
-from kg.project import seeds_dir
+from kg.project import ontology_dir, seeds_dir
 
 _warned: set[str] = set()
 
@@ -63,8 +63,9 @@ def changed_inputs(out_dir: Path) -> list[str]:
         present.add(key)
         if key not in recorded or (path.stat().st_mtime >= built and digest_of(path) != recorded[key]):
             changed.append(key)
-    folders = [str(p.resolve()) for p in (seeds_dir(), *{Path(k).parent for k in present})]
-    removed = [k for k in recorded if k not in present and any(k.startswith(f + "/") for f in folders)]
+    # Gone: recorded under the data folder's ontology/ or seeds/ (an --include file elsewhere is the user's own).
+    folders = [str(p.resolve()) + "/" for p in (ontology_dir(), seeds_dir())]
+    removed = [k for k in recorded if k not in present and k.startswith(tuple(folders))]
     return changed + sorted(removed)
 
 
