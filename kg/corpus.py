@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.errors import InputError, SeedChecksumError
 from kg.namespaces import RDF, ZF
@@ -36,13 +39,47 @@ def load_corpus(graph: Graph, seed_dirs: list[Path] | None = None) -> dict[URIRe
     A document's text is looked up by its ``zf:seedFile`` name in the given
     folders (by default the shipped ``seeds/``).
     """
+    documents = [
+        (doc, graph.value(doc, ZF.seedFile), graph.value(doc, ZF.sha256))
+        for doc in sorted(set(graph.subjects(RDF.type, ZF.SourceDocument)), key=str)
+        if isinstance(doc, URIRef)
+    ]
+    return read_corpus(documents, seed_dirs)
+
+
+#: The source documents of a store with their seed file and checksum (the store path of :func:`load_corpus`).
+_DOCUMENTS = f"""
+SELECT ?doc ?name ?sha WHERE {{
+    ?doc <{RDF.type}> <{ZF.SourceDocument}> .
+    FILTER(isIRI(?doc))
+    OPTIONAL {{ ?doc <{ZF.seedFile}> ?name }}
+    OPTIONAL {{ ?doc <{ZF.sha256}> ?sha }}
+}}"""
+
+
+def load_corpus_from_store(store: ox.Store, seed_dirs: list[Path] | None = None) -> dict[URIRef, SourceText]:
+    """:func:`load_corpus` of the graph in an Oxigraph store (whose documents have one name and checksum each)."""
+    documents: dict[str, tuple[URIRef, Literal | None, Literal | None]] = {}
+    for row in store.query(_DOCUMENTS):  # type: ignore[union-attr]
+        doc, name, sha = row["doc"], row["name"], row["sha"]
+        documents.setdefault(
+            doc.value,
+            (
+                URIRef(doc.value),
+                Literal(name.value) if name is not None else None,
+                Literal(sha.value) if sha is not None else None,
+            ),
+        )
+    return read_corpus([documents[key] for key in sorted(documents)], seed_dirs)
+
+
+def read_corpus(
+    documents: Iterable[tuple[URIRef, Node | None, Node | None]], seed_dirs: list[Path] | None = None
+) -> dict[URIRef, SourceText]:
+    """The texts of (document, seed file name, expected SHA-256), each checked against its checksum."""
     folders = seed_dirs or [seeds_dir()]
     corpus: dict[URIRef, SourceText] = {}
-    for doc in sorted(set(graph.subjects(RDF.type, ZF.SourceDocument)), key=str):
-        if not isinstance(doc, URIRef):
-            continue
-        name = graph.value(doc, ZF.seedFile)
-        expected = graph.value(doc, ZF.sha256)
+    for doc, name, expected in documents:
         if name is None or expected is None:
             raise InputError(f"{doc}: source document metadata needs zf:seedFile and zf:sha256")
         path = next((d / str(name) for d in folders if _present(d / str(name))), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
@@ -123,22 +124,92 @@ def check_evidence(graph: Graph, corpus: dict[URIRef, SourceText]) -> list[Evide
         except (TypeError, ValueError):
             problems.append(EvidenceProblem(ev, f"offsets are not integers: {_shown(start)}, {_shown(end)}"))
             continue
-        text = doc.text
-        if not 0 <= s < e <= len(text):
-            problems.append(EvidenceProblem(ev, f"offsets [{s}, {e}) fall outside the text (0–{len(text)})"))
-            continue
-        if text[s:e] != str(exact):
-            problems.append(
-                EvidenceProblem(
-                    ev, f"quote differs from the source at [{s}, {e}): quote {str(exact)!r}, source {text[s:e]!r}"
-                )
-            )
-            continue
-        if prefix is not None and text[max(0, s - len(str(prefix))) : s] != str(prefix):
-            problems.append(EvidenceProblem(ev, f"oa:prefix {str(prefix)!r} does not precede the quote"))
-        if suffix is not None and text[e : e + len(str(suffix))] != str(suffix):
-            problems.append(EvidenceProblem(ev, f"oa:suffix {str(suffix)!r} does not follow the quote"))
+        problems.extend(_check_span(ev, doc.text, s, e, str(exact), _str(prefix), _str(suffix)))
     return problems
+
+
+def _str(term: Node | None) -> str | None:
+    return None if term is None else str(term)
+
+
+def _check_span(
+    ev: Node, text: str, s: int, e: int, exact: str, prefix: str | None, suffix: str | None
+) -> list[EvidenceProblem]:
+    """The quote at offsets [s, e) of ``text``, with its context."""
+    if not 0 <= s < e <= len(text):
+        return [EvidenceProblem(ev, f"offsets [{s}, {e}) fall outside the text (0–{len(text)})")]
+    if text[s:e] != exact:
+        return [
+            EvidenceProblem(ev, f"quote differs from the source at [{s}, {e}): quote {exact!r}, source {text[s:e]!r}")
+        ]
+    problems = []
+    if prefix is not None and text[max(0, s - len(prefix)) : s] != prefix:
+        problems.append(EvidenceProblem(ev, f"oa:prefix {prefix!r} does not precede the quote"))
+    if suffix is not None and text[e : e + len(suffix)] != suffix:
+        problems.append(EvidenceProblem(ev, f"oa:suffix {suffix!r} does not follow the quote"))
+    return problems
+
+
+#: Each evidence node with its source, quote and offsets: one row for a well-formed one.
+_EVIDENCE = f"""
+SELECT ?ev ?src ?exact ?prefix ?suffix ?start ?end WHERE {{
+    ?ev <{RDF.type}> <{ZF.Evidence}> .
+    OPTIONAL {{ ?ev <{OA.hasSource}> ?src }}
+    OPTIONAL {{
+        ?ev <{OA.hasSelector}> ?quote . ?quote <{RDF.type}> <{OA.TextQuoteSelector}> .
+        OPTIONAL {{ ?quote <{OA.exact}> ?exact }}
+        OPTIONAL {{ ?quote <{OA.prefix}> ?prefix }}
+        OPTIONAL {{ ?quote <{OA.suffix}> ?suffix }}
+    }}
+    OPTIONAL {{
+        ?ev <{OA.hasSelector}> ?position . ?position <{RDF.type}> <{OA.TextPositionSelector}> .
+        OPTIONAL {{ ?position <{OA.start}> ?start }}
+        OPTIONAL {{ ?position <{OA.end}> ?end }}
+    }}
+}}"""
+
+
+def check_evidence_on_store(
+    store: ox.Store, corpus: dict[URIRef, SourceText]
+) -> tuple[list[EvidenceProblem], int] | None:
+    """:func:`check_evidence` of the graph in a store, and the number of evidence nodes checked.
+
+    It reads each evidence node in one row; None when one is not well formed (no single source, quote and
+    position, or a problem on a blank node, which a report names by its place in a file): check those with
+    :func:`check_evidence` on the graph, whose messages say what is wrong.
+    """
+    rows: dict[ox.NamedNode | ox.BlankNode, list[ox.QuerySolution]] = {}
+    for row in store.query(_EVIDENCE):  # type: ignore[union-attr]
+        rows.setdefault(row["ev"], []).append(row)
+    problems: list[EvidenceProblem] = []
+    for ev, found in rows.items():
+        if len(found) != 1:
+            return None
+        row = found[0]
+        source, exact, start, end = row["src"], row["exact"], row["start"], row["end"]
+        if source is None or exact is None or start is None or end is None:
+            return None
+        doc = corpus.get(URIRef(source.value)) if isinstance(source, ox.NamedNode) else None
+        if doc is None or not all(isinstance(t, ox.Literal) for t in (start, end)):
+            return None
+        try:
+            s, e = int(start.value), int(end.value)
+        except ValueError:
+            return None
+        prefix, suffix = row["prefix"], row["suffix"]
+        found_problems = _check_span(
+            URIRef(ev.value) if isinstance(ev, ox.NamedNode) else BNode(ev.value),
+            doc.text,
+            s,
+            e,
+            exact.value,
+            None if prefix is None else prefix.value,
+            None if suffix is None else suffix.value,
+        )
+        if found_problems and isinstance(ev, ox.BlankNode):
+            return None
+        problems.extend(found_problems)
+    return sorted(problems, key=lambda p: str(p.evidence)), len(rows)
 
 
 def _shown(term: object) -> str:

@@ -1,4 +1,9 @@
-"""Validation: SHACL shapes (pySHACL on an in-memory graph) and the provenance check.
+"""Validation: SHACL shapes and the provenance check.
+
+The shapes are checked by SPARQL queries on an Oxigraph store (:mod:`kg.conformance`), which prove that a
+conforming graph conforms; when they cannot (a possible violation, a shapes feature they do not translate),
+pySHACL validates an rdflib copy of the graph and its report is the report, so the results are always
+pySHACL's (:func:`shacl_violations`, also the reference the tests compare with).
 
 The provenance check makes sure every evidence quote equals the seed text at
 its offsets, with its prefix and suffix, which SHACL alone cannot see.
@@ -11,14 +16,16 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.corpus import load_corpus
-from kg.evidence import check_evidence
+from kg.conformance import Unsupported, compile_shapes, literals_read_alike, shapes_that_may_fail
+from kg.corpus import load_corpus, load_corpus_from_store
+from kg.evidence import check_evidence, check_evidence_on_store
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SH, curie
 from kg.project import ontology_dir
-from kg.sources import LoadedSources, load_sources, source_files
+from kg.sources import LoadedSources, load_sources, loaded_from, parse_sources, source_files
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,63 @@ def validate_loaded(loaded: LoadedSources, seed_dirs: list[Path] | None = None) 
     return report
 
 
+Parsed = list[tuple[Path, list[ox.Triple]]]
+
+
+def validate_parsed(
+    parsed: Parsed, store: ox.Store | None = None, seed_dirs: list[Path] | None = None
+) -> ValidationReport:
+    """Validate parsed files (``kg.sources.parse_sources``), on ``store`` if it holds their triples already.
+
+    The SPARQL checks and the quote check run on the store; only when the checks cannot prove conformance
+    is an rdflib graph built for pySHACL (:func:`validate_loaded`), so the report is the same either way.
+    """
+    if store is None:
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(s, p, o) for _path, triples in parsed for s, p, o in triples)
+    report = _validate_on_store(parsed, store, seed_dirs)
+    return report if report is not None else validate_loaded(loaded_from(parsed), seed_dirs)
+
+
+def _validate_on_store(parsed: Parsed, store: ox.Store, seed_dirs: list[Path] | None) -> ValidationReport | None:
+    """The report, or None where the SPARQL checks cannot prove that the shapes hold."""
+    try:
+        checks = compile_shapes(shapes_graph())
+    except Unsupported:
+        return None
+    triples = (t for _path, file_triples in parsed for t in file_triples)
+    if not literals_read_alike(triples, store, checks) or shapes_that_may_fail(store, checks):
+        return None
+    corpus = load_corpus_from_store(store, seed_dirs)
+    checked = check_evidence_on_store(store, corpus)
+    if checked is None:
+        return None
+    problems, count = checked
+    files = files_stating(parsed, {ox.NamedNode(str(p.evidence)) for p in problems})
+    report = ValidationReport(checked_evidence=count)
+    for problem in problems:
+        report.violations.append(
+            Violation(
+                focus=_short(problem.evidence) or "?",
+                rule=problem.rule,
+                message=problem.message,
+                files=tuple(files.get(ox.NamedNode(str(problem.evidence)), ())),
+            )
+        )
+    return report
+
+
+def files_stating(parsed: Parsed, subjects: set[ox.NamedNode]) -> dict[ox.NamedNode, list[str]]:
+    """The files in which each of ``subjects`` is the subject of a triple, in the order of the files."""
+    files: dict[ox.NamedNode, list[str]] = {}
+    if not subjects:
+        return files
+    for path, triples in parsed:
+        for subject in {t.subject for t in triples} & subjects:  # type: ignore[operator]
+            files.setdefault(subject, []).append(str(path))  # type: ignore[arg-type]
+    return files
+
+
 def validate(include: Iterable[Path] = (), seed_dirs: list[Path] | None = None) -> ValidationReport:
     """Validate the shipped sources plus any included files."""
-    return validate_loaded(load_sources(source_files(include)), seed_dirs)
+    return validate_parsed(parse_sources(source_files(include)), seed_dirs=seed_dirs)
