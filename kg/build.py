@@ -27,10 +27,9 @@ from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
 from kg.serialize import EXPORTS, canonical_triples, exports_of
-from kg.sources import loaded_from, parse_sources, read_regular, source_files
+from kg.sources import parse_sources, read_regular, source_files
 from kg.store import BACKENDS, bulk_load_ntriples, write_store
-from kg.validate import ValidationReport
-from kg.validate_child import ValidationRun
+from kg.validate import ValidationReport, validate_parsed
 
 #: VoID and DCAT of the exports (kg.dataset), written into every generation beside them.
 DESCRIPTION = "void.ttl"
@@ -146,33 +145,27 @@ def build(
             outputs.clean()
             return _unchanged(manifest, out, store, backend, own_store, started)
         parsed = parse_sources(files)
-        # Validation (pure Python) runs in a child on the other core while the outputs are written.
-        validation = ValidationRun(loaded_from(parsed), seed_dirs, outputs.lock_fd) if validate else None
+        ordered = canonical_triples(t for _path, triples in parsed for t in triples)
+        data = exports_of(ordered)
         report = None
+        if validate:  # before any output is written: a graph that fails leaves the current build as it is
+            report = validate_parsed(parsed, data["graph.nt"], seed_dirs)
+            if not report.conforms:
+                raise ValidationFailed(report.to_text())
+        del parsed
+        counts = class_counts(ordered)
+        generation = outputs.new()
         try:
-            ordered = canonical_triples(t for _path, triples in parsed for t in triples)
-            del parsed
-            data = exports_of(ordered)
-            counts = class_counts(ordered)
-            generation = outputs.new()
-            try:
-                _write_generation(generation, data, backend == "oxigraph" and own_store)
-                if validation is not None:
-                    report = validation.result()
-                    if not report.conforms:
-                        raise ValidationFailed(report.to_text())
-                if backend == "oxigraph" and not own_store:
-                    assert store is not None
-                    write_store(Path(store), data["graph.nt"])
-            except OSError as exc:
-                shutil.rmtree(generation, ignore_errors=True)
-                raise cannot_write(out, exc) from None
-            except BaseException:
-                shutil.rmtree(generation, ignore_errors=True)
-                raise
-        finally:
-            if validation is not None:
-                validation.close()
+            _write_generation(generation, data, backend == "oxigraph" and own_store)
+            if backend == "oxigraph" and not own_store:
+                assert store is not None
+                write_store(Path(store), data["graph.nt"])
+        except OSError as exc:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise cannot_write(out, exc) from None
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
         manifest = {
             "fingerprint": inputs_hash,
             "triples": len(ordered),

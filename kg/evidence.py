@@ -150,23 +150,18 @@ def _check_span(
     return problems
 
 
-#: Each evidence node with its source, quote and offsets: one row for a well-formed one.
+#: Each well-formed evidence node with its source, quote and offsets: one row each (a malformed one has none
+#: or several).
 _EVIDENCE = f"""
 SELECT ?ev ?src ?exact ?prefix ?suffix ?start ?end WHERE {{
-    ?ev <{RDF.type}> <{ZF.Evidence}> .
-    OPTIONAL {{ ?ev <{OA.hasSource}> ?src }}
-    OPTIONAL {{
-        ?ev <{OA.hasSelector}> ?quote . ?quote <{RDF.type}> <{OA.TextQuoteSelector}> .
-        OPTIONAL {{ ?quote <{OA.exact}> ?exact }}
-        OPTIONAL {{ ?quote <{OA.prefix}> ?prefix }}
-        OPTIONAL {{ ?quote <{OA.suffix}> ?suffix }}
-    }}
-    OPTIONAL {{
-        ?ev <{OA.hasSelector}> ?position . ?position <{RDF.type}> <{OA.TextPositionSelector}> .
-        OPTIONAL {{ ?position <{OA.start}> ?start }}
-        OPTIONAL {{ ?position <{OA.end}> ?end }}
-    }}
+    ?ev <{RDF.type}> <{ZF.Evidence}> ; <{OA.hasSource}> ?src ; <{OA.hasSelector}> ?quote , ?position .
+    ?quote <{RDF.type}> <{OA.TextQuoteSelector}> ; <{OA.exact}> ?exact .
+    ?position <{RDF.type}> <{OA.TextPositionSelector}> ; <{OA.start}> ?start ; <{OA.end}> ?end .
+    OPTIONAL {{ ?quote <{OA.prefix}> ?prefix }}
+    OPTIONAL {{ ?quote <{OA.suffix}> ?suffix }}
 }}"""
+
+_EVIDENCE_COUNT = f"SELECT (COUNT(DISTINCT ?ev) AS ?n) WHERE {{ ?ev <{RDF.type}> <{ZF.Evidence}> }}"
 
 
 def check_evidence_on_store(
@@ -182,13 +177,14 @@ def check_evidence_on_store(
     for row in store.query(_EVIDENCE):  # type: ignore[union-attr]
         rows.setdefault(row["ev"], []).append(row)
     problems: list[EvidenceProblem] = []
+    (count,) = next(iter(store.query(_EVIDENCE_COUNT)))  # type: ignore[arg-type]
+    if len(rows) != int(count.value):
+        return None
     for ev, found in rows.items():
         if len(found) != 1:
             return None
         row = found[0]
         source, exact, start, end = row["src"], row["exact"], row["start"], row["end"]
-        if source is None or exact is None or start is None or end is None:
-            return None
         doc = corpus.get(URIRef(source.value)) if isinstance(source, ox.NamedNode) else None
         if doc is None or not all(isinstance(t, ox.Literal) for t in (start, end)):
             return None

@@ -236,28 +236,31 @@ Parsed = list[tuple[Path, list[ox.Triple]]]
 
 
 def validate_parsed(
-    parsed: Parsed, store: ox.Store | None = None, seed_dirs: list[Path] | None = None
+    parsed: Parsed, ntriples: bytes | None = None, seed_dirs: list[Path] | None = None
 ) -> ValidationReport:
-    """Validate parsed files (``kg.sources.parse_sources``), on ``store`` if it holds their triples already.
+    """Validate parsed files (``kg.sources.parse_sources``); ``ntriples``: their triples as N-Triples, if at hand.
 
-    The SPARQL checks and the quote check run on the store; only when the checks cannot prove conformance
-    is an rdflib graph built for pySHACL (:func:`validate_loaded`), so the report is the same either way.
+    The SPARQL checks and the quote check run on an in-memory Oxigraph store of the triples; only when the
+    checks cannot prove conformance is an rdflib graph built for pySHACL (:func:`validate_loaded`), so the
+    report is the same either way.
     """
-    if store is None:
-        store = ox.Store()
-        store.bulk_extend(ox.Quad(s, p, o) for _path, triples in parsed for s, p, o in triples)
-    report = _validate_on_store(parsed, store, seed_dirs)
+    if ntriples is None:
+        ntriples = b"".join(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"" for _path, triples in parsed)
+    report = _validate_on_store(parsed, ntriples, seed_dirs)
     return report if report is not None else validate_loaded(loaded_from(parsed), seed_dirs)
 
 
-def _validate_on_store(parsed: Parsed, store: ox.Store, seed_dirs: list[Path] | None) -> ValidationReport | None:
+def _validate_on_store(parsed: Parsed, ntriples: bytes, seed_dirs: list[Path] | None) -> ValidationReport | None:
     """The report, or None where the SPARQL checks cannot prove that the shapes hold."""
     try:
         checks = compile_shapes(shapes_graph())
     except Unsupported:
         return None
-    triples = (t for _path, file_triples in parsed for t in file_triples)
-    if not literals_read_alike(triples, store, checks) or shapes_that_may_fail(store, checks):
+    if not literals_read_alike(ntriples, checks):
+        return None
+    store = ox.Store()  # in memory: the checks run several times faster than on an on-disk store
+    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    if shapes_that_may_fail(store, checks):
         return None
     corpus = load_corpus_from_store(store, seed_dirs)
     checked = check_evidence_on_store(store, corpus)
