@@ -345,16 +345,16 @@ def add_source(
 
 def _validate(stored: bytes, turtle: str, name: str, folder: Path, extra: list[Path]) -> None:
     """Validate the new metadata with everything else before any file appears in seeds/."""
-    from kg.sources import load_sources, source_files
-    from kg.validate import validate_loaded
+    from kg.sources import parse_sources, source_files
+    from kg.validate import validate_parsed
 
     with tempfile.TemporaryDirectory(prefix="kg-add-source-") as tmp:
         staged = Path(tmp)
         (staged / name).write_bytes(stored)
         meta = staged / (Path(name).stem + ".ttl")
         meta.write_text(turtle, encoding="utf-8")
-        loaded = load_sources(source_files([*extra, meta]))
-        report = validate_loaded(loaded, [staged, folder, seeds_dir()])
+        parsed = parse_sources(source_files([*extra, meta]))
+        report = validate_parsed(parsed, seed_dirs=[staged, folder, seeds_dir()])
         mine = [v for v in report.violations if str(meta) in v.files and v.severity == "Violation"]
         if mine:
             raise ValidationFailed("the new metadata does not validate:\n" + "\n".join(v.to_text() for v in mine))
