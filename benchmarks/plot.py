@@ -23,6 +23,7 @@ COMMAND_STYLE = {
     "kg build": ("#9467bd", "o"),
     "kg validate": ("#8c564b", "s"),
     "shacl (pyshacl, in process)": ("#e377c2", "v"),
+    "validation (SPARQL checks + quotes)": ("#7f7f7f", "P"),
     "kg query (cold)": ("#17becf", "^"),
     "kg viz": ("#bcbd22", "D"),
 }

@@ -308,10 +308,22 @@ class Bench:
 
     def validation_parts(self, result: dict[str, Any], loaded: Any, seeds: Path) -> None:
         """SHACL and the quote check on their own, on the graph already in memory."""
+        import pyoxigraph as ox
+
         from kg.corpus import load_corpus
         from kg.evidence import check_evidence
-        from kg.validate import shacl_violations, shapes_graph
+        from kg.sources import parse_sources
+        from kg.validate import shacl_violations, shapes_graph, validate_parsed
 
+        # What kg build runs: SPARQL checks and the quote check on a store of graph.nt (pySHACL only if needed).
+        parsed = parse_sources(loaded.files)
+        nt = b"".join(ox.serialize(t, format=ox.RdfFormat.N_TRIPLES) or b"" for _p, t in parsed)
+        seconds, report = timed(lambda: validate_parsed(parsed, nt, [seeds]))
+        result["commands"]["validation (SPARQL checks + quotes)"] = {
+            "seconds": seconds,
+            "violations": len(report.violations),
+        }
+        print(f"   validation (SPARQL checks + quotes) {seconds:.2f} s", flush=True)
         seconds, violations = timed(lambda: shacl_violations(loaded, shapes_graph()))
         result["commands"]["shacl (pyshacl, in process)"] = {"seconds": seconds, "violations": len(violations)}
         print(f"   SHACL {seconds:.2f} s ({len(violations)} violations)", flush=True)
@@ -463,7 +475,7 @@ def goals(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     if mid:
-        shacl = mid["commands"].get("shacl (pyshacl, in process)", {}).get("seconds")
+        shacl = mid["commands"].get("validation (SPARQL checks + quotes)", {}).get("seconds")
         checked.append(
             {"goal": "SHACL validation at 100k ≤ 3 s", "value": shacl, "met": shacl is not None and shacl <= 3}
         )
