@@ -409,21 +409,22 @@ def shapes_that_may_fail(store: ox.Store, checks: Checks) -> list[str]:
     return [check.shape for check in checks.shapes if store.query(check.query)]  # type: ignore[arg-type]
 
 
+#: The end of an N-Triples line whose object is a typed literal (a raw newline never occurs inside a term).
+_TYPED_END = re.compile(rb'"\^\^<[^>\n]*> \.\n')
+
+
 def _typed_literals(ntriples: bytes) -> dict[bytes, set[str]]:
     """Each typed literal of an N-Triples document (as written there), with the predicates it is a value of.
 
     A line is ``subject <predicate> object .``; neither an IRI nor a blank node label holds a space or a quote,
-    so the object starts at the first ``> "`` after the subject, and is typed when it ends with ``>``.
+    so the object starts at the first ``> "`` after the subject.
     """
     found: dict[bytes, set[str]] = {}
-    for line in ntriples.split(b"\n"):
-        if b'"^^<' not in line:
-            continue
+    for match in _TYPED_END.finditer(ntriples if ntriples.endswith(b"\n") else ntriples + b"\n"):
+        line = ntriples[ntriples.rfind(b"\n", 0, match.start()) + 1 : match.end() - 1]
         start = line.index(b" ")
         end = line.index(b'> "', start)
-        literal = line[end + 2 : -2]
-        if literal.endswith(b">"):
-            found.setdefault(literal, set()).add(line[start + 2 : end].decode())
+        found.setdefault(line[end + 2 : -2], set()).add(line[start + 2 : end].decode())
     return found
 
 
