@@ -66,8 +66,6 @@ class Outputs:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        #: The descriptor holding the lock while :meth:`locked` runs (a forked helper closes its copy).
-        self.lock_fd: int | None = None
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -84,10 +82,8 @@ class Outputs:
                 raise InputError(
                     f"another kg build is writing to {self.folder}; try again when it has finished"
                 ) from None
-            self.lock_fd = fd
             yield
         finally:
-            self.lock_fd = None
             os.close(fd)  # closing releases the lock
 
     def current(self) -> Path | None:
