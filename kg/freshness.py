@@ -10,7 +10,6 @@ a few ``stat`` calls on an unchanged folder.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +22,8 @@ _warned: set[str] = set()
 
 
 def digest_of(path: Path) -> str:
+    import hashlib  # here: the check of an unchanged folder hashes nothing, and loading OpenSSL costs ~5 ms
+
     return hashlib.sha256(read_regular(path)).hexdigest()
 
 
