@@ -93,7 +93,7 @@ _CQ_LINE = re.compile(r"^#\s*competency question\s*:?\s*(\d+)", re.IGNORECASE)
 def _has_cjk(text: str) -> bool:
     """Whether ``text`` holds a CJK ideograph (U+3400–U+9FFF). Not a regular expression: compiling
     that character class costs ~3 ms at every start (re walks each of its 27,000 code points)."""
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+    return not text.isascii() and any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 def _read_header(path: Path) -> ShippedQuery:
