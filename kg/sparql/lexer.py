@@ -146,18 +146,27 @@ def scan(text: str, decode: bool = True) -> Iterator[Token]:
             source, decoded_at, shifts = text, [], []
     else:
         source, decoded_at, shifts = text, [], []
-    # The ASCII scanner's classes are subsets of the full ones, alternative by alternative, so where its
-    # names hold only ASCII it splits the text exactly as the full one would. Where the full scanner puts
-    # another character in a name, the ASCII one cannot (strings, IRIs and comments start with characters
-    # no name holds unescaped) and makes it an error token: only then is the full scanner needed.
+    for tok in _terminals(source):
+        if decoded_at:
+            start, end = _raw_offset(tok.start, decoded_at, shifts), _raw_offset(tok.end, decoded_at, shifts)
+            tok = Token(tok.kind, tok.text, start, end)
+        yield tok
+
+
+@functools.lru_cache(maxsize=4)
+def _terminals(source: str) -> tuple[Token, ...]:
+    """The significant tokens of ``source`` (offsets into it). Cached: one command reads the same text
+    several times (its form, its WHERE group, its prologue), and each reading used to scan it again.
+
+    The ASCII scanner's classes are subsets of the full ones, alternative by alternative, so where its
+    names hold only ASCII it splits the text exactly as the full one would. Where the full scanner puts
+    another character in a name, the ASCII one cannot (strings, IRIs and comments start with characters
+    no name holds unescaped) and makes it an error token: only then is the full scanner needed.
+    """
     found = _split(_ASCII_TOKEN_RE, source)
     if any(kind == "error" and not match.group().isascii() for kind, match in found):
         found = _split(_token_re(), source)
-    for kind, match in found:
-        start, end = match.start(), match.end()
-        if decoded_at:
-            start, end = _raw_offset(start, decoded_at, shifts), _raw_offset(end, decoded_at, shifts)
-        yield Token(kind, match.group(), start, end)
+    return tuple(Token(kind, match.group(), match.start(), match.end()) for kind, match in found)
 
 
 def _split(pattern: re.Pattern[str], source: str) -> list[tuple[str, re.Match[str]]]:
