@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 
 from kg.dataset import write_description
 from kg.errors import UsageError, ValidationFailed
-from kg.freshness import input_digests
+from kg.freshness import input_digests, input_stats
 from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
@@ -129,6 +129,7 @@ def build(
     out = Path(out_dir) if out_dir else default_out_dir()
     own_store = store is None or os.path.abspath(store) == os.path.abspath(out / "store")
     files = source_files(include)
+    stats = input_stats(files, seed_dirs or [seeds_dir()])  # before hashing: a file written meanwhile differs
     inputs = input_digests(files, seed_dirs or [seeds_dir()])
     inputs_hash = fingerprint(inputs, backend if own_store else f"{backend} {store}")
     outputs = Outputs(out)
@@ -175,6 +176,8 @@ def build(
             "backend": backend,
             # Each input's SHA-256: commands reading this build warn when the data folder has changed since.
             "sources": inputs,
+            # …and each one's size and modification time: a file that still has them is not hashed again.
+            "source_stats": stats,
         }
         outputs.publish(generation, manifest)
     return BuildResult(

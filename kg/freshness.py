@@ -3,14 +3,16 @@
 A command that reads ``dist/store`` answers from the facts of the last ``kg build``. After an
 edit of ``ontology/`` or ``seeds/`` without a new build those answers are old — a comparison
 would silently show measures that were merged or removed. Each build records the SHA-256 of
-every input file in its manifest; this module compares them with the files as they are now.
-Only files changed since the build (by modification time) are hashed again, so the check costs
-a few ``stat`` calls on an unchanged folder.
+every input file in its manifest, and its size and modification time as the build saw them; this
+module compares them with the files as they are now. A file whose size and modification time are
+those recorded is taken as unchanged; any other is hashed again (so a touched file with the same
+bytes is no change, and a file put back with an older time is one). The check of an unchanged
+folder costs a few ``stat`` calls and hashes nothing. A build that recorded no sizes and times
+(before they were) is checked as then: files modified after the build are hashed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +25,8 @@ _warned: set[str] = set()
 
 
 def digest_of(path: Path) -> str:
+    import hashlib  # here: the check of an unchanged folder hashes nothing, and loading OpenSSL costs ~5 ms
+
     return hashlib.sha256(read_regular(path)).hexdigest()
 
 
@@ -42,6 +46,19 @@ def input_digests(files: Iterable[Path], seed_folders: Iterable[Path]) -> dict[s
     return {str(path.resolve()): digest_of(path) for path in [*files, *seed_texts(seed_folders)]}
 
 
+def input_stats(files: Iterable[Path], seed_folders: Iterable[Path]) -> dict[str, list[int]]:
+    """Every input file of a build (absolute path) with its size and modification time (ns).
+
+    Taken before the files are hashed: a file written meanwhile then differs from its record.
+    """
+    return {str(path.resolve()): _stat_of(path) for path in [*files, *seed_texts(seed_folders)]}
+
+
+def _stat_of(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
 def changed_inputs(out_dir: Path) -> list[str]:
     """The data folder's input files that differ from those the current build of ``out_dir`` was made from:
     changed, added or removed (paths as recorded). Empty when there is no build or it recorded no inputs."""
@@ -51,6 +68,7 @@ def changed_inputs(out_dir: Path) -> list[str]:
     recorded = manifest.get("sources") if manifest else None
     if current is None or not isinstance(recorded, dict):
         return []
+    stats = manifest.get("source_stats") if manifest else None
     built = (current / "manifest.json").stat().st_mtime
     try:
         now = [*default_source_files(), *seed_texts([seeds_dir()])]
@@ -61,7 +79,14 @@ def changed_inputs(out_dir: Path) -> list[str]:
     for path in now:
         key = str(path.resolve())
         present.add(key)
-        if key not in recorded or (path.stat().st_mtime >= built and digest_of(path) != recorded[key]):
+        if key not in recorded:
+            changed.append(key)
+            continue
+        if isinstance(stats, dict):
+            suspect = stats.get(key) != _stat_of(path)
+        else:
+            suspect = path.stat().st_mtime >= built
+        if suspect and digest_of(path) != recorded[key]:
             changed.append(key)
     # Gone: recorded under the data folder's ontology/ or seeds/ (an --include file elsewhere is the user's own).
     folders = [str(p.resolve()) + "/" for p in (ontology_dir(), seeds_dir())]

@@ -104,3 +104,12 @@ def test_a_shipped_query_on_the_store_loads_no_rdflib(store_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
     assert b'"vars": [' in done.stdout
     assert not {"rdflib", "pydantic", "rich", *HEAVY} & roots(modules)
+
+
+def test_a_csv_matrix_loads_no_other_formats_renderer(store_path: Path) -> None:
+    done, modules = modules_after("compare", "--store", str(store_path), "--format", "csv")
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().startswith("category,湖南,江苏,广西,贵州,四川\n")
+    other_formats = {f"kg.compare.render.{name}" for name in ("html", "heatmap", "json", "text")}
+    assert not other_formats & modules
+    assert not {"rdflib", "pydantic", "rich", *HEAVY} & roots(modules)

@@ -557,7 +557,7 @@ def test_svg_heatmap_keeps_chinese_labels_as_text(data: Adoptions) -> None:
 
 def test_missing_cjk_font_warns_clearly(data: Adoptions, monkeypatch: pytest.MonkeyPatch) -> None:
     # The module, not the package: the heatmap reads its own CJK_FAMILIES.
-    monkeypatch.setattr(sys.modules["kg.compare.render.heatmap"], "CJK_FAMILIES", ("No Such CJK Family",))
+    monkeypatch.setattr(importlib.import_module("kg.compare.render.heatmap"), "CJK_FAMILIES", ("No Such CJK Family",))
     matrix = compare.build_matrix(data, count="measures")
     with pytest.warns(compare.CJKFontMissing, match="fonts-noto-cjk"):
         assert compare.heatmap(matrix, fmt="png", dpi=30).font is None

@@ -202,6 +202,55 @@ def test_defaults_and_rules(data: Adoptions) -> None:
     assert presence.column_total(column.iri) == 12
 
 
+UNPLACED = """
+@prefix zf: <https://w3id.org/zhengfa-kg/def/> .
+@prefix zfr: <https://w3id.org/zhengfa-kg/id/> .
+zfr:organ-test-nowhere a zf:PeoplesCourt .
+zfr:measure-test-nowhere a zf:Measure ; zf:adoptedBy zfr:organ-test-nowhere ; zf:implements zfr:mech-case-review .
+zfr:measure-test-no-mechanism a zf:Measure ; zf:adoptedBy zfr:organ-hunan-plac .
+zfr:measure-test-no-organ a zf:Measure ; zf:implements zfr:mech-case-review .
+"""
+
+
+@pytest.mark.parametrize(
+    ("by", "across", "expected"),
+    [
+        # Worked out by hand: the court has no province but is an organ type; no seed measure is unplaced.
+        (
+            "category",
+            "province",
+            {"nowhere": ["no-province"], "no-mechanism": ["no-mechanism"], "no-organ": ["no-organ"]},
+        ),
+        ("mechanism", "organ-type", {"no-mechanism": ["no-mechanism"], "no-organ": ["no-organ"]}),
+        ("mechanism", "province", {"no-mechanism": ["no-mechanism"]}),
+        ("category", "organ-type", {"no-organ": ["no-organ"]}),
+        (
+            "relation",
+            "organ-type",
+            {"nowhere": ["no-relation"], "no-mechanism": ["no-relation"], "no-organ": ["no-organ", "no-relation"]},
+        ),
+    ],
+)
+def test_the_store_finds_the_unplaced_measures_the_python_rules_find(
+    tmp_path: Path, by: str, across: str, expected: dict[str, list[str]]
+) -> None:
+    # Only the measures expected (each line of UNPLACED is one subject): each kind of misfit found on its own.
+    lines = [
+        ln for ln in UNPLACED.splitlines() if not ln.startswith("zfr:measure-test-") or ln.split()[0][17:] in expected
+    ]
+    extra = tmp_path / "unplaced.ttl"
+    extra.write_text("\n".join(lines), encoding="utf-8")
+    data = compare.load(_store(extra))
+    store = compare.build_matrix(data, by=by, across=across, count="measures", engine="store")
+    python = compare.build_matrix(data, by=by, across=across, count="measures", engine="python")
+    assert store.unplaced == python.unplaced
+    found: dict[str, list[str]] = {}
+    for u in store.unplaced:
+        found.setdefault(u.measure.removeprefix(ZFR + "measure-test-"), []).append(u.code)
+    assert found == expected
+    assert store.counts() == python.counts()
+
+
 @pytest.mark.parametrize("by", ["category", "mechanism"])
 @pytest.mark.parametrize("across", ["province", "organ-type"])
 @pytest.mark.parametrize("rule", ["presence", "mechanisms", "measures"])

@@ -51,6 +51,15 @@ def test_an_edit_after_the_build_is_warned_about_until_the_next_build(tmp_path: 
     os.utime(hunan)
     assert provinces(tmp_path) == (answer, "")
 
+    # Changed but with an older modification time (as tar, rsync -a or cp -p put a file back): still a change.
+    original, seen = hunan.read_bytes(), hunan.stat()
+    hunan.write_bytes(original.replace(b"\n", b"\n\n", 1))
+    os.utime(hunan, ns=(seen.st_atime_ns, seen.st_mtime_ns - 3600 * 10**9))
+    _, warning = provinces(tmp_path)
+    assert warning.startswith("warning: dist/store is older than the data: hunan.ttl changed since `kg build`")
+    hunan.write_bytes(original)  # the built bytes again, at a new time: no change
+    assert provinces(tmp_path) == (answer, "")
+
     # Changed, added, removed: each named; the answer is still the old build's.
     with hunan.open("a", encoding="utf-8") as f:
         f.write("# an edit\n")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pyoxigraph as ox
 import pytest
 from rdflib.plugins.sparql.parser import parseQuery
 
 from kg.errors import QueryError, UsageError
 from kg.namespaces import PREFIXES
+from kg.sparql import lexer
 from kg.sparql.check import QuerySyntaxError, UpdateRefused, check_query, engine_syntax_error
-from kg.sparql.lexer import declared_prefixes, has_top_level_order_by, inject_values, keywords, query_form
+from kg.sparql.lexer import declared_prefixes, has_top_level_order_by, inject_values, keywords, query_form, tokens
 from kg.sparql.terms import param_term, parse_param, sparql_text, turtle_text
 from kg.sparql.width import display_width
 
@@ -110,6 +113,60 @@ def test_strings_comments_and_iris_hide_nothing() -> None:
     assert not has_top_level_order_by(text)
     assert has_top_level_order_by("SELECT * { { SELECT ?x { ?x ?p ?o } ORDER BY ?x } } order by ?x")
     assert not has_top_level_order_by("SELECT * { { SELECT ?x { ?x ?p ?o } ORDER BY ?x } }")
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(t.kind, t.text) for t in tokens(text)]
+
+
+def test_names_with_chinese_letters_are_one_token() -> None:
+    # Worked out from the grammar (section 19.8): CJK ideographs are PN_CHARS_BASE, U+00B7 and U+0300–U+036F
+    # may follow the first character, U+00D7 (×) and U+3000 (ideographic space) start no terminal.
+    text = 'SELECT ?变量 WHERE { zf:湖南·省 rdfs:label "湖南"@zh . _:b甲 ?é\u0301 zf:a.中 } # 注释'
+    assert kinds(text) == [
+        ("word", "SELECT"),
+        ("var", "?变量"),
+        ("word", "WHERE"),
+        ("punct", "{"),
+        ("pname", "zf:湖南·省"),
+        ("pname", "rdfs:label"),
+        ("string", '"湖南"'),
+        ("langtag", "@zh"),
+        ("punct", "."),
+        ("bnode", "_:b甲"),
+        ("var", "?é\u0301"),
+        ("pname", "zf:a.中"),
+        ("punct", "}"),
+    ]
+    assert kinds("?a×b\u3000zf:x") == [
+        ("var", "?a"),
+        ("error", "×"),
+        ("word", "b"),
+        ("error", "\u3000"),
+        ("pname", "zf:x"),
+    ]
+    # An escape is decoded before the text is split: \u4e2d is 中, part of the name.
+    assert [(t.kind, t.start, t.end) for t in tokens("?a\\u4e2d .")] == [("var", 0, 8), ("punct", 9, 10)]
+
+
+def test_the_ascii_scanner_splits_as_the_full_one_wherever_it_is_used() -> None:
+    """scan() uses the full scanner only when the ASCII one leaves a non-ASCII character unmatched; wherever it
+    does not, both give the same tokens: on every shipped query and on texts made to trip it up."""
+    from kg.project import queries_dir
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(queries_dir().glob("*.rq"))]
+    assert len(texts) > 10
+    pieces = ["?", "$", "_:", ":", "a", "9", ".", "-", "\\'", "\\#", "%4e", "'", '"', "#", "<", ">", "中", "·", "×"]
+    texts += ["".join(combo) for combo in itertools.product(pieces, repeat=3)]
+    used_ascii = 0
+    for text in texts:
+        ascii_split = lexer._split(lexer._ASCII_TOKEN_RE, text)
+        if any(kind == "error" and not m.group().isascii() for kind, m in ascii_split):
+            continue
+        used_ascii += 1
+        full_split = lexer._split(lexer._token_re(), text)
+        assert [(k, m.span()) for k, m in ascii_split] == [(k, m.span()) for k, m in full_split], text
+    assert used_ascii > 1000
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,8 @@ library's public face (``from kg import compare``; notebooks and ``kg.analyze`` 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kg.compare.basis import Basis, basis
 from kg.compare.counting import REASONS, Matrix, Totals, Unplaced, build_matrix
 from kg.compare.explain import ExplainedMeasure, Explanation, explain, resolve_column, resolve_row
@@ -30,34 +32,67 @@ from kg.compare.options import (
     check_choice,
 )
 from kg.compare.reading import Source
-from kg.compare.render import render_explanation, render_matrix, render_overlap, render_similarity
-from kg.compare.render.csv import (
-    explanation_csv,
-    explanation_rows,
-    matrix_csv,
-    overlap_csv,
-    similarity_csv,
-    similarity_records,
-)
-from kg.compare.render.heatmap import CJK_FAMILIES, CJKFontMissing, Image, cjk_font, heatmap, needs_cjk
-from kg.compare.render.html import matrix_html
-from kg.compare.render.json import explanation_json, matrix_json, overlap_json, similarity_json
-from kg.compare.render.text import (
-    display_width,
-    explanation_markdown,
-    explanation_text,
-    markdown_table,
-    matrix_markdown,
-    matrix_table,
-    overlap_text,
-    similarity_markdown,
-    similarity_square,
-    similarity_text,
-    text_table,
-)
 from kg.compare.similarity import Pair, Similarity, Spread, overlap, similarity
 from kg.compare.vocab import ORGAN_TYPE_ORDER, RELATION_SCHEME, SCHEME, curie
 from kg.compare.words import SEPARATOR, WORDS, note_of, title_of, word
+
+if TYPE_CHECKING:
+    from kg.compare.render import render_explanation, render_matrix, render_overlap, render_similarity
+    from kg.compare.render.csv import (
+        explanation_csv,
+        explanation_rows,
+        matrix_csv,
+        overlap_csv,
+        similarity_csv,
+        similarity_records,
+    )
+    from kg.compare.render.heatmap import CJK_FAMILIES, CJKFontMissing, Image, cjk_font, heatmap, needs_cjk
+    from kg.compare.render.html import matrix_html
+    from kg.compare.render.json import explanation_json, matrix_json, overlap_json, similarity_json
+    from kg.compare.render.text import (
+        display_width,
+        explanation_markdown,
+        explanation_text,
+        markdown_table,
+        matrix_markdown,
+        matrix_table,
+        overlap_text,
+        similarity_markdown,
+        similarity_square,
+        similarity_text,
+        text_table,
+    )
+
+#: The renderers, imported when first asked for: a CSV matrix needs none of the HTML page (hashlib, html),
+#: the heatmap, the text tables (fractions) or JSON, whose imports cost more than its counting on the seed.
+#: (basis, explain and similarity stay eager: each is also the name of a submodule, which importing the
+#: submodule later would bind in this package in place of the function.)
+_LAZY = {
+    **dict.fromkeys(("render_explanation", "render_matrix", "render_overlap", "render_similarity"), "render"),
+    **dict.fromkeys(
+        ("explanation_csv", "explanation_rows", "matrix_csv", "overlap_csv", "similarity_csv", "similarity_records"),
+        "render.csv",
+    ),
+    **dict.fromkeys(("CJK_FAMILIES", "CJKFontMissing", "Image", "cjk_font", "heatmap", "needs_cjk"), "render.heatmap"),
+    "matrix_html": "render.html",
+    **dict.fromkeys(("explanation_json", "matrix_json", "overlap_json", "similarity_json"), "render.json"),
+    **dict.fromkeys(
+        (
+            "display_width",
+            "explanation_markdown",
+            "explanation_text",
+            "markdown_table",
+            "matrix_markdown",
+            "matrix_table",
+            "overlap_text",
+            "similarity_markdown",
+            "similarity_square",
+            "similarity_text",
+            "text_table",
+        ),
+        "render.text",
+    ),
+}
 
 __all__ = [
     "ACROSS",
@@ -148,10 +183,20 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """``compare.ZF``, ``compare.ZFR``, ``compare.PREFIXES`` (rdflib Namespaces) only when asked for:
-    importing rdflib would double the time of a CSV matrix."""
+    """The renderers (:data:`_LAZY`) on first use; ``compare.ZF``, ``compare.ZFR``, ``compare.PREFIXES``
+    (rdflib Namespaces) only when asked for: importing rdflib would double the time of a CSV matrix."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"kg.compare.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
     if name in ("PREFIXES", "ZF", "ZFR"):
         import kg.namespaces
 
         return getattr(kg.namespaces, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

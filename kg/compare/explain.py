@@ -13,7 +13,6 @@ from kg.compare.options import ACROSS, BYS, check_choice
 from kg.compare.vocab import QUERY_PREFIXES as PREFIXES
 from kg.compare.vocab import curie
 from kg.errors import InputError, UsageError
-from kg.provinces import unknown_province
 
 
 def _norm(text: str) -> str:
@@ -56,6 +55,8 @@ def _matches(
 
 def resolve_column(data: Adoptions, key: str, across: str = "province") -> Entity:
     """A province (short or full name, zh or en, or IRI) or an organ type (label or IRI)."""
+    from kg.provinces import unknown_province  # here: a matrix without --explain does not need it
+
     columns = data.columns(across)
     candidates = [(c.iri, (c.zh, c.en)) for c in columns]
     what = "province" if across == "province" else "organ type"

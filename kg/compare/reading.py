@@ -51,6 +51,14 @@ def sparql(graph: Source, body: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in graph.query(text)]  # type: ignore[arg-type]
 
 
+def ask(graph: Source, pattern: str) -> bool:
+    """Whether ``pattern`` has a solution (an ASK query, on either backend)."""
+    text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items()) + f"ASK {{ {pattern} }}"
+    if isinstance(graph, ox.Store):
+        return bool(graph.query(text))
+    return bool(graph.query(text).askAnswer)
+
+
 def is_store(graph: Source) -> bool:
     return isinstance(graph, ox.Store)
 

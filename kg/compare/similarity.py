@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from kg.compare.counting import Matrix
 from kg.compare.model import Concept, Entity
+
+if TYPE_CHECKING:
+    # Imported where a ratio is made: kg.compare loads this module, and a CSV matrix needs no fractions.
+    from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Pair:
     @property
     def jaccard(self) -> Fraction | None:
         """|A ∩ B| / |A ∪ B|; undefined (None) when neither has anything."""
+        from fractions import Fraction
+
         return Fraction(len(self.shared), self.union) if self.union else None
 
 
@@ -32,6 +38,8 @@ class Similarity:
 
     def jaccard(self, a: str, b: str) -> Fraction | None:
         if a == b:
+            from fractions import Fraction
+
             return Fraction(1) if any(p.union for p in self.pairs) else None
         for pair in self.pairs:
             if {pair.a.iri, pair.b.iri} == {a, b}:

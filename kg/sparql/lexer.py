@@ -19,6 +19,7 @@ length of the text and nothing recurses.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
@@ -37,41 +38,63 @@ class Token(NamedTuple):
     end: int
 
 
-_PN_CHARS_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+# The name characters of the grammar (PN_CHARS_BASE, PN_CHARS_U, PN_CHARS), each as its ASCII part and the
+# rest. Compiling the whole classes costs ~50 ms (the re module walks every code point of every range, eleven
+# times over), so texts are scanned with the ASCII parts alone first; scan() says why that is exact.
+_BASE_ASCII, _BASE_WIDE = (
+    "A-Za-z",
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff",
 )
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_CHARS_ASCII, _CHARS_WIDE = "\\-0-9", "\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 _ECHAR = r"\\[tbnrf\\\"']"
 _EXPONENT = r"[eE][+-]?[0-9]+"
 
-# One alternative per terminal; the first that matches wins, so longer forms come first
-# (long strings before short ones, prefixed names before keywords, numbers before ".").
-_TOKEN_RE = re.compile(
-    rf"""
-      (?P<ws>[\x20\t\r\n]+)
-    | (?P<comment>\#[^\r\n]*)
-    | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''
-                 |\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|{_ECHAR}))*\"\"\"
-                 |'(?:[^'\\\n\r]|{_ECHAR})*'
-                 |\"(?:[^\"\\\n\r]|{_ECHAR})*\")
-    | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$]{_VARNAME})
-    | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
-    | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
-    | (?P<word>[A-Za-z][A-Za-z0-9_]*)
-    | (?P<number>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)
-    | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-    | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{{}}()\[\];,.<>^|!=*+/?$-])
-    | (?P<error>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+
+def _token_pattern(wide: bool) -> re.Pattern[str]:
+    """The terminals as one regular expression; ``wide``: with every name character, else their ASCII part.
+
+    One alternative per terminal; the first that matches wins, so longer forms come first
+    (long strings before short ones, prefixed names before keywords, numbers before ".").
+    """
+    base = _BASE_ASCII + (_BASE_WIDE if wide else "")
+    chars_u = base + "_"
+    chars = chars_u + _CHARS_ASCII + (_CHARS_WIDE if wide else "")
+    varname = f"[{chars_u}0-9][{chars_u}0-9{_CHARS_WIDE if wide else ''}]*"
+    pn_prefix = f"[{base}](?:[{chars}.]*[{chars}])?"
+    pn_local = f"(?:[{chars_u}:0-9]|{_PLX})(?:(?:[{chars}.:]|{_PLX})*(?:[{chars}:]|{_PLX}))?"
+    return re.compile(
+        rf"""
+          (?P<ws>[\x20\t\r\n]+)
+        | (?P<comment>\#[^\r\n]*)
+        | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''
+                     |\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|{_ECHAR}))*\"\"\"
+                     |'(?:[^'\\\n\r]|{_ECHAR})*'
+                     |\"(?:[^\"\\\n\r]|{_ECHAR})*\")
+        | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+        | (?P<var>[?$]{varname})
+        | (?P<bnode>_:[{chars_u}0-9](?:[{chars}.]*[{chars}])?)
+        | (?P<pname>(?:{pn_prefix})?:(?:{pn_local})?)
+        | (?P<word>[A-Za-z][A-Za-z0-9_]*)
+        | (?P<number>[0-9]+\.[0-9]*{_EXPONENT}|\.[0-9]+{_EXPONENT}|[0-9]+{_EXPONENT}|[0-9]*\.[0-9]+|[0-9]+)
+        | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+        | (?P<punct>\^\^|\|\||&&|!=|<=|>=|[{{}}()\[\];,.<>^|!=*+/?$-])
+        | (?P<error>.)
+        """,
+        re.VERBOSE | re.DOTALL,
+    )
+
+
+_ASCII_TOKEN_RE = _token_pattern(wide=False)
+
+
+@functools.cache
+def _token_re() -> re.Pattern[str]:
+    """The terminals with every name character of the grammar, compiled for the first text that needs it."""
+    return _token_pattern(wide=True)
+
+
 _ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -123,14 +146,37 @@ def scan(text: str, decode: bool = True) -> Iterator[Token]:
             source, decoded_at, shifts = text, [], []
     else:
         source, decoded_at, shifts = text, [], []
-    for match in _TOKEN_RE.finditer(source):
-        kind = match.lastgroup or "error"
-        if kind in ("ws", "comment"):
-            continue
-        start, end = match.start(), match.end()
+    for tok in _terminals(source):
         if decoded_at:
-            start, end = _raw_offset(start, decoded_at, shifts), _raw_offset(end, decoded_at, shifts)
-        yield Token(kind, match.group(), start, end)
+            start, end = _raw_offset(tok.start, decoded_at, shifts), _raw_offset(tok.end, decoded_at, shifts)
+            tok = Token(tok.kind, tok.text, start, end)
+        yield tok
+
+
+@functools.lru_cache(maxsize=4)
+def _terminals(source: str) -> tuple[Token, ...]:
+    """The significant tokens of ``source`` (offsets into it). Cached: one command reads the same text
+    several times (its form, its WHERE group, its prologue), and each reading used to scan it again.
+
+    The ASCII scanner's classes are subsets of the full ones, alternative by alternative, so where its
+    names hold only ASCII it splits the text exactly as the full one would. Where the full scanner puts
+    another character in a name, the ASCII one cannot (strings, IRIs and comments start with characters
+    no name holds unescaped) and makes it an error token: only then is the full scanner needed.
+    """
+    found = _split(_ASCII_TOKEN_RE, source)
+    if any(kind == "error" and not match.group().isascii() for kind, match in found):
+        found = _split(_token_re(), source)
+    return tuple(Token(kind, match.group(), match.start(), match.end()) for kind, match in found)
+
+
+def _split(pattern: re.Pattern[str], source: str) -> list[tuple[str, re.Match[str]]]:
+    """The matches of ``pattern`` over ``source`` with their kinds, whitespace and comments left out."""
+    found = []
+    for match in pattern.finditer(source):
+        kind = match.lastgroup or "error"
+        if kind not in ("ws", "comment"):
+            found.append((kind, match))
+    return found
 
 
 def tokens(text: str) -> Iterator[Token]:

@@ -9,7 +9,6 @@ from typing import Any
 
 from kg.compare.counting import Matrix
 from kg.compare.explain import Explanation
-from kg.compare.render.text import _decimal, _fraction
 from kg.compare.similarity import Similarity, Spread
 from kg.compare.words import SEPARATOR, attribution_text, word
 
@@ -79,6 +78,8 @@ def explanation_csv(expl: Explanation, lang: str = "zh") -> str:
 
 
 def similarity_records(sims: Sequence[Similarity], lang: str = "zh") -> list[dict[str, Any]]:
+    from kg.compare.render.text import _decimal, _fraction  # fractions: only similarity needs them
+
     records = []
     for sim in sims:
         for pair in sim.pairs:
