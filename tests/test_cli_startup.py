@@ -7,10 +7,13 @@ cause of a slow start — a heavy library imported on a path that does not use i
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import kg.cli
 from kg.cli import COMMANDS, app
@@ -49,8 +52,34 @@ def test_help_lists_every_command_from_the_table_without_importing_one() -> None
         assert line.split(None, 1)[1] == " ".join(summary.split())[: len(line.split(None, 1)[1])]
     command_modules = {f"kg.cli.{module}" for module, _ in COMMANDS.values()}
     assert not command_modules & modules
-    # typer's rich help (rich, pygments, markdown-it) and its pydantic coercion are not loaded either.
-    assert not {"rdflib", "pyoxigraph", "rich", "pygments", "pydantic", *HEAVY} & roots(modules)
+    # Written by kg.cli.help: not even typer (or the click it carries) is imported.
+    assert not {"typer", "click", "rdflib", "pyoxigraph", "rich", "pygments", "pydantic", *HEAVY} & roots(modules)
+
+
+@pytest.mark.parametrize("columns", [20, 52, 60, 80, 97, 200])
+def test_the_help_written_without_typer_is_typers_help(columns: int) -> None:
+    """kg.cli.help copies click's layout: at each terminal width its text is the one typer writes."""
+    env = {**os.environ, "COLUMNS": str(columns)}
+    typers = "import sys\nsys.argv = ['kg', '--help']\nfrom kg.cli.root import app\napp(prog_name='kg')\n"
+    by_typer = subprocess.run([sys.executable, "-c", typers], capture_output=True, cwd=ROOT, env=env, timeout=120)
+    ours = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv = ['kg', '--help']; from kg.cli import main; main()"],
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert by_typer.returncode == ours.returncode == 0
+    assert ours.stdout == by_typer.stdout
+    assert b"  diff        What changed between two versions" in ours.stdout
+
+
+def test_help_falls_back_to_typer_where_its_layout_is_not_copied() -> None:
+    from kg.cli.help import top_level_help
+
+    assert top_level_help(width=78, prog="kg") is not None
+    # A program name so long that click puts the usage's arguments on their own line.
+    assert top_level_help(width=50, prog="x" * 40) is None
 
 
 def test_no_arguments_prints_the_help_as_a_usage_error() -> None:
@@ -73,7 +102,12 @@ def test_every_command_a_module_registers_is_in_the_table() -> None:
 def test_a_command_loads_only_its_own_module() -> None:
     done, modules = modules_after("prefixes", "--format", "sparql")
     assert done.returncode == 0 and done.stdout.startswith(b"PREFIX zf:")
-    assert {m for m in modules if m.startswith("kg.cli.")} == {"kg.cli.lazy", "kg.cli.common", "kg.cli.query"}
+    assert {m for m in modules if m.startswith("kg.cli.")} == {
+        "kg.cli.root",
+        "kg.cli.lazy",
+        "kg.cli.common",
+        "kg.cli.query",
+    }
 
 
 def test_a_mistyped_command_is_a_usage_error_with_suggestions() -> None:

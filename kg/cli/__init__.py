@@ -15,17 +15,16 @@ To add a command:
 ``tests/test_cli_startup.py`` checks that every command a module registers is
 listed here and that the listing loads no command module. A module imported
 eagerly (``from kg.cli import x``) still works; it only costs start-up time.
+
+This module imports no typer: ``app`` (the typer application, :mod:`kg.cli.root`)
+is built when first asked for, and ``kg --help`` is written by :mod:`kg.cli.help`
+with the same words and wrapping (typer's import alone is ~0.05 s).
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated
-
-import typer
-
-from kg.cli.lazy import LazyGroup
+from typing import Any
 
 #: Command name → (module under ``kg.cli`` that registers it, its line in ``kg --help``).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -49,46 +48,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("publish", "What changed between two versions of the graph: entities and statements, for curators."),
 }
 
-app = typer.Typer(
-    name="kg",
-    cls=LazyGroup,
-    help="zhengfa-kg: a knowledge graph of China's law-enforcement and judicial supervision system "
-    "(执法司法制约监督体系), every fact quoted. Exit codes: 0 ok, 1 validation failures, 2 usage or input error.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    # Plain help: typer's rich help costs ~0.2 s of imports (rich, pygments, markdown-it) per `--help`.
-    rich_markup_mode=None,
+#: The program's description, the first paragraph of ``kg --help``.
+HELP = (
+    "zhengfa-kg: a knowledge graph of China's law-enforcement and judicial supervision system "
+    "(执法司法制约监督体系), every fact quoted. Exit codes: 0 ok, 1 validation failures, 2 usage or input error."
 )
+#: Help of the options every command takes (``kg --project … CMD``, ``kg --version``).
+PROJECT_HELP = (
+    "Data folder (with ontology/ and seeds/) to use; default: $KG_HOME, else a checkout found "
+    "from the current folder upwards, else the data shipped with the package (read-only)."
+)
+VERSION_HELP = "Print the version and the data folder in use."
 
 
-@app.callback(invoke_without_command=True)
-def global_options(
-    ctx: typer.Context,
-    project: Annotated[
-        Path | None,
-        typer.Option(
-            "--project",
-            help="Data folder (with ontology/ and seeds/) to use; default: $KG_HOME, else a checkout found "
-            "from the current folder upwards, else the data shipped with the package (read-only).",
-            show_default=False,
-        ),
-    ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and the data folder in use.")] = False,
-) -> None:
-    """Options for every command: which data folder (kg.project decides), and --version."""
-    from kg.cli.common import reported
-    from kg.project import current, use_project
+def __getattr__(name: str) -> Any:
+    """``kg.cli.app``: the typer application, imported on first use (PEP 562)."""
+    if name == "app":
+        from kg.cli.root import app
 
-    use_project(project)
-    if version:
-        from kg import __version__
-
-        with reported():
-            typer.echo(f"kg {__version__}\ndata: {current().describe()}")
-        raise typer.Exit()
-    if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: True when ``kg`` runs as its own program (the console script or ``python -m kg``), not inside another
@@ -100,6 +79,17 @@ STANDALONE = False
 def main() -> None:
     global STANDALONE
     STANDALONE = True
+    arguments = sys.argv[1:]
+    if arguments in ([], ["--help"]):
+        from kg.cli.help import top_level_help
+
+        text = top_level_help()
+        if text is not None:  # as typer writes it: --help on stdout; no arguments is a usage error
+            (sys.stdout if arguments else sys.stderr).write(text)
+            sys.exit(0 if arguments else 2)
+    import typer
+
+    from kg.cli.root import app
     from kg.errors import KGError
 
     try:

@@ -52,7 +52,8 @@ def _load(name: str) -> Any:
     """Import the module that registers ``name`` and build that one click command (None: no such command)."""
     from typer.main import get_command_from_info, get_command_name
 
-    from kg.cli import COMMANDS, app
+    from kg.cli import COMMANDS
+    from kg.cli.root import app
 
     if name not in COMMANDS:
         return None
