@@ -20,7 +20,7 @@ import difflib
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
 from kg.sparql import lexer, paging
-from kg.sparql.buckets import PageBy, bucketed_page, page_by_header
+from kg.sparql.buckets import PageBy, bucketed_page, page_by_header, page_by_unbound
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
@@ -106,6 +106,8 @@ def _read_header(path: Path) -> ShippedQuery:
             break
         if declared := page_by_header(line):
             page_by = declared
+        elif (unbound := page_by_unbound(line)) and page_by is not None:
+            page_by = replace(page_by, unbound=unbound)
         elif match := _PARAM_LINE.match(line):
             params[match.group(1)] = match.group(2).strip()
         elif match := _CQ_LINE.match(line):

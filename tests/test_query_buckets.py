@@ -15,11 +15,21 @@ import pytest
 
 from kg.namespaces import PREFIXES
 from kg.query import Session, connect, shipped_queries, shipped_query
-from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, first_order_keys, page_by_header
+from kg.sparql import lexer
+from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, first_order_keys, page_by_header, page_by_unbound
 from kg.sparql.results import QueryResult
 from kg.sparql.terms import param_term
 
-PAGED = ["evidence-of", "province-measures", "measures-by-mechanism"]
+PAGED = [
+    "evidence-of",
+    "province-measures",
+    "measures-by-mechanism",
+    "measures",
+    "figures",
+    "organs",
+    "problems",
+    "policy-documents",
+]
 
 # (query, parameters): unbound, and bound to the example each query's header gives.
 CASES = [
@@ -31,6 +41,13 @@ CASES = [
     ("measures-by-mechanism", {}),
     ("measures-by-mechanism", {"mechanism": "类案检索"}),
     ("measures-by-mechanism", {"mechanism": "zfr:cat-legal-supervision"}),
+    ("measures", {}),
+    ("measures", {"province": "江苏"}),
+    ("figures", {}),
+    ("figures", {"province": "四川"}),
+    ("organs", {}),  # two organs in no province: the first bucket
+    ("problems", {}),
+    ("policy-documents", {}),
 ]
 
 
@@ -39,9 +56,9 @@ def kg(store_path: Path) -> Session:
     return connect(store=store_path, isolate=False, timeout=None)
 
 
-def raw_runner(store_path: Path) -> tuple[list[str], object]:
+def raw_runner(store_path: Path | ox.Store) -> tuple[list[str], object]:
     """A runner for bucketed_page that records every query text it is given."""
-    store = ox.Store.read_only(str(store_path))
+    store = store_path if isinstance(store_path, ox.Store) else ox.Store.read_only(str(store_path))
     asked: list[str] = []
 
     def run(text: str) -> QueryResult:
@@ -60,13 +77,21 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
     declared = {q.name: q.page_by for q in shipped_queries() if q.page_by is not None}
     assert sorted(declared) == sorted(PAGED)
     assert declared["evidence-of"] == PageBy(("fact",), "?fact prov:wasDerivedFrom ?evidence")
-    assert declared["province-measures"] == PageBy(("prov",), "?organ zf:inProvince ?prov")
+    assert declared["province-measures"] == PageBy(
+        ("prov", "measure"), "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ"
+    )
     assert declared["measures-by-mechanism"].variables == ("cat", "mech")
     for name, page_by in declared.items():
         text = shipped_query(name).text
         assert first_order_keys(text)[: len(page_by.variables)] == page_by.variables
-        # The pattern is one of the query's own required patterns (so every row's keys are among its solutions).
-        assert page_by.pattern.rstrip(" .") in " ".join(text.split())
+        # The pattern is one of the query's own required patterns (so every row's keys are among its solutions),
+        # or with a first key bound in an OPTIONAL, that OPTIONAL's first pattern.
+        flat = " ".join(text.split())
+        if page_by.unbound is None:
+            parts = page_by.pattern.split(" . ")  # or each of its triples, written with the subject's other ones
+            assert page_by.pattern.rstrip(" .") in flat or all(part.split(" ", 1)[1] in flat for part in parts)
+        else:
+            assert f"OPTIONAL {{ {page_by.pattern.split(' . ')[0]} ." in flat
 
 
 @pytest.mark.parametrize(("name", "given"), CASES, ids=[f"{n}-{'bound' if p else 'unbound'}" for n, p in CASES])
@@ -74,7 +99,7 @@ def test_pages_put_together_are_the_whole_answer(kg: Session, name: str, given: 
     params = {key: param_term(value, PREFIXES) for key, value in given.items()}  # as the golden tests bind them
     whole = kg.run(name, params)
     assert not whole.more
-    assert len(whole) > (40 if not params else 0)
+    assert len(whole) > (30 if not params else 0)
     for size in (1, 7, 40):
         rows: list[tuple[object, ...]] = []
         offset = 0
@@ -101,12 +126,63 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     values = {param: "UNDEF" for param in shipped.params}
     page = bucketed_page(shipped.text, values, shipped.page_by, 5, 0, run)  # type: ignore[arg-type]
     assert page is not None and page.rows == whole.rows[:5]
-    names = " ".join(f"?{v}" for v in shipped.page_by.variables)
-    # The first text asks for the keys' values; the next for the rows of the smallest keys only.
-    assert asked[0].split("SELECT", 1)[1].startswith(f" DISTINCT {names} WHERE")
-    keys = sorted(" ".join(str(t) for t in row) for row in run(asked[0]).rows)  # type: ignore[operator]
-    assert len(keys) > 1 and keys[0].startswith("<")
-    assert f"VALUES ({names}) {{ ({keys[0]}) }}" in asked[1]
+    variables = shipped.page_by.variables
+    names = " ".join(f"?{v}" for v in variables)
+    texts = list(asked)
+    # The first text asks for the first key's values; the last for the rows of the smallest keys only.
+    assert texts[0].split("SELECT", 1)[1].startswith(f" DISTINCT ?{variables[0]} WHERE")
+    firsts = sorted(str(row[0]) for row in run(texts[0]).rows)  # type: ignore[operator]
+    assert len(firsts) > 1 and firsts[0].startswith("<")
+    rest = texts[1:]
+    if shipped.page_by.unbound is not None:
+        # Rows without the key would come first: one solution of their pattern is asked for, and if there is
+        # one (organs: two national organs), those rows.
+        probe = rest.pop(0)
+        assert probe.endswith(f"SELECT * WHERE {{ {shipped.page_by.unbound} }} LIMIT 1")
+        if run(probe).rows:  # type: ignore[operator]
+            assert name == "organs"
+            assert f"FILTER(!BOUND(?{variables[0]}))" in rest.pop(0)
+    if len(variables) > 1:
+        # Then the combinations of the keys, for the smallest first value only.
+        assert f"WHERE {{ VALUES ?{variables[0]} {{ {firsts[0]} }} " in rest[0]
+        keys = sorted(" ".join(str(t) for t in row) for row in run(rest.pop(0)).rows)  # type: ignore[operator]
+    else:
+        keys = firsts
+    joined = f" {shipped.page_by.pattern} ." if shipped.page_by.unbound is not None else ""
+    assert f"VALUES ({names}) {{ {' '.join(f'({k})' for k in keys[:1])} }}{joined}" in rest[0]
+
+
+def test_rows_without_an_optional_key_are_the_first_bucket(store_path: Path) -> None:
+    # measures sorts first by a province bound in an OPTIONAL. Give the store an organ in no
+    # province, adopting a measure of its own (no quote) and a second one of a Jiangsu measure
+    # (one quote): their two rows have no ?prov and come first.
+    store = ox.Store()
+    store.extend(ox.Store.read_only(str(store_path)))
+    zf, zfr = PREFIXES["zf"], PREFIXES["zfr"]
+    organ, own = ox.NamedNode(zfr + "organ-test-national"), ox.NamedNode(zfr + "measure-test-national")
+    jiangsu = ox.NamedNode(zfr + "measure-jiangsu-mandatory-similar-case-search")
+    for s, p, o in [
+        (organ, ox.NamedNode(zf + "Organ"), None),
+        (own, ox.NamedNode(zf + "Measure"), None),
+        (own, ox.NamedNode(zf + "adoptedBy"), organ),
+        (jiangsu, ox.NamedNode(zf + "adoptedBy"), organ),
+    ]:
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        store.add(ox.Quad(s, rdf_type, p) if o is None else ox.Quad(s, p, o))
+    shipped = shipped_query("measures")
+    assert shipped.page_by is not None and shipped.page_by.unbound is not None
+    asked, run = raw_runner(store)
+    for given in ({}, {"province": '"江苏"'}):
+        values = {"province": "UNDEF", **given}
+        whole = run(lexer.inject_values(shipped.text, values)).rows  # type: ignore[operator]
+        unbound = [row for row in whole if row[0] is None]
+        assert len(unbound) == (0 if given else 2) and whole[: len(unbound)] == unbound
+        assert {row[2] for row in unbound} == ({own, jiangsu} if not given else set())
+        for size in (1, 2, 3, 5, 40):
+            for offset in range(0, 9):
+                page = bucketed_page(shipped.text, values, shipped.page_by, size, offset, run)  # type: ignore[arg-type]
+                assert page is not None and page.rows == whole[offset : offset + size], (given, size, offset)
+    assert any("FILTER(!BOUND(?prov))" in text for text in asked)
 
 
 def test_select_distinct_drops_a_row_repeated_in_a_later_bucket(store_path: Path, kg: Session) -> None:
@@ -144,3 +220,12 @@ def test_the_first_sort_keys_and_the_header_line() -> None:
     assert page_by_header("# page-by ?fact: ?fact prov:wasDerivedFrom ?e") == fact
     assert page_by_header("# page-by ?a ?b: ?a ?p ?b") == PageBy(("a", "b"), "?a ?p ?b")
     assert page_by_header("# Paging: a page …") is None
+    assert page_by_header("# page-by unbound: ?a ?p ?b") is None
+    assert page_by_unbound("# page-by unbound: ?a ?p ?b . MINUS { ?b ?q ?c }") == "?a ?p ?b . MINUS { ?b ?q ?c }"
+    assert page_by_unbound("# page-by ?a: ?a ?p ?b") is None
+    measures = shipped_query("measures").page_by
+    assert measures == PageBy(
+        ("prov", "measure"),
+        "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ",
+        "?measure zf:adoptedBy ?organ . MINUS { ?organ zf:inProvince ?anyProvince }",
+    )

@@ -9,7 +9,9 @@ pattern can instead be paged by its values: fetch the distinct values of ``?k``
 rows of the smallest few only (``VALUES ?k { … }`` placed first in its WHERE
 group), taking more values until the page is full. Several first keys page the same
 way by their combinations (``VALUES (?k1 ?k2) { … }``): smaller buckets, as little
-sorting as a page needs.
+sorting as a page needs. The combinations are asked for one value of the first key at a
+time, as the page needs them: reading all 21,000 (province, measure) pairs of a
+million-triple graph takes 0.6 s, those of the first province 0.02 s.
 
 Why it is exact: every row of the answer has ``?k`` bound to one of the values
 (the declared pattern is one of the query's own required patterns), and the answer
@@ -27,6 +29,19 @@ declare it. The header's author promises the pattern; a test checks every page.
 
 A shipped query declares it in its header: ``# page-by ?fact: ?fact prov:wasDerivedFrom ?evidence``
 (``# page-by ?cat ?mech: pattern`` for the first two keys).
+
+A first key bound inside an ``OPTIONAL`` (``measures`` sorts by a province that an
+organ may lack) is declared with a second line, ``# page-by unbound: pattern``, that
+every row without the key satisfies. Such rows sort first (an unbound value sorts
+before any IRI): the pattern is asked for one solution (cheap), and only if it has one
+are they asked for, with the pattern first and ``FILTER(!BOUND(?k))`` last in the
+query's group. The buckets of key values then join the key's own pattern first as well
+(``VALUES ?k { … } pattern``): a ``VALUES`` block alone would let a row whose
+``OPTIONAL`` did not bind the key through with the bucket's value. Exact when the author
+keeps the promises: every row with the key satisfies the key's pattern with its own
+values, every row without it the unbound pattern, and no row without it the key's
+pattern; both patterns bind only variables that every row binds. Only the first key may
+be unbound.
 """
 
 from __future__ import annotations
@@ -45,6 +60,7 @@ from kg.sparql.results import QueryResult
 MAX_ROWS = 5_000
 
 PAGE_BY_LINE = re.compile(r"^#\s*page-by\s+((?:\?[A-Za-z_][A-Za-z0-9_]*\s*)+):\s*(.+)$")
+PAGE_BY_UNBOUND_LINE = re.compile(r"^#\s*page-by\s+unbound\s*:\s*(.+)$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,8 @@ class PageBy:
 
     variables: tuple[str, ...]
     pattern: str
+    # Rows without the (single) key satisfy this pattern: the key is bound in an OPTIONAL.
+    unbound: str | None = None
 
 
 def page_by_header(line: str) -> PageBy | None:
@@ -61,6 +79,12 @@ def page_by_header(line: str) -> PageBy | None:
     if match is None:
         return None
     return PageBy(tuple(v.lstrip("?") for v in match.group(1).split()), match.group(2).strip())
+
+
+def page_by_unbound(line: str) -> str | None:
+    """The pattern of a ``# page-by unbound: pattern`` header line, if ``line`` is one."""
+    match = PAGE_BY_UNBOUND_LINE.match(line)
+    return match.group(1).strip() if match else None
 
 
 def first_order_keys(text: str) -> tuple[str, ...]:
@@ -95,19 +119,35 @@ def first_order_keys(text: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def restrict(text: str, variables: tuple[str, ...], keys: list[tuple[ox.NamedNode, ...]]) -> str:
-    """``text`` with ``VALUES (?k1 …) { … }`` first in its outermost WHERE group."""
+def restrict(
+    text: str, variables: tuple[str, ...], keys: list[tuple[ox.NamedNode, ...]], pattern: str | None = None
+) -> str:
+    """``text`` with ``VALUES (?k1 …) { … }`` (and ``pattern`` after it) first in its outermost WHERE group."""
     names = " ".join(f"?{v}" for v in variables)
     rows = " ".join("(" + " ".join(str(term) for term in key) + ")" for key in keys)
     block = f"VALUES ({names}) {{ {rows} }}"
+    return _around(text, f"{block} {pattern} ." if pattern else block)
+
+
+def _around(text: str, first: str, last: str = "") -> str:
+    """``text`` with ``first`` put first and ``last`` last in its outermost WHERE group."""
     group = lexer.where_group(text)
     assert group is not None
     opening, closing = group
     after = next(iter(lexer.tokens(text[opening + 1 :])), None)
     if after is not None and lexer._is_keyword(after, "SELECT"):
         # The whole group is a sub-select, which may not share its braces with VALUES.
-        return f"{text[: opening + 1]} {block} {{{text[opening + 1 : closing]}}} {text[closing:]}"
-    return f"{text[: opening + 1]} {block} {text[opening + 1 :]}"
+        return f"{text[: opening + 1]} {first} {{{text[opening + 1 : closing]}}} {last} {text[closing:]}"
+    return f"{text[: opening + 1]} {first} {text[opening + 1 : closing]} {last} {text[closing:]}"
+
+
+def _sorted_keys(found: QueryResult) -> list[tuple[ox.NamedNode, ...]] | None:
+    """The key rows sorted as the engine sorts IRIs (by their text), or None when one is not an IRI."""
+    if not all(isinstance(term, ox.NamedNode) for row in found.rows for term in row):
+        return None
+    keys: list[tuple[ox.NamedNode, ...]] = list(found.rows)  # type: ignore[arg-type]
+    keys.sort(key=lambda key: tuple(term.value for term in key))
+    return keys
 
 
 def _is_distinct(text: str, select: lexer.Token) -> bool:
@@ -136,20 +176,35 @@ def bucketed_page(
     select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
     prologue = text[: select.start]
     names = " ".join(f"?{v}" for v in variables)
-    found = run(f"{prologue}SELECT DISTINCT {names} WHERE {{ {page_by.pattern} }}")
-    if not all(isinstance(term, ox.NamedNode) for row in found.rows for term in row):
+    # The first key's values first; the combinations of several keys one first value at a time, as the page needs them.
+    firsts = _sorted_keys(run(f"{prologue}SELECT DISTINCT ?{variables[0]} WHERE {{ {page_by.pattern} }}"))
+    if firsts is None:
         return None
-    keys: list[tuple[ox.NamedNode, ...]] = list(found.rows)  # type: ignore[arg-type]
-    keys.sort(key=lambda key: tuple(term.value for term in key))
+    keys: list[tuple[ox.NamedNode, ...]] = [] if len(variables) > 1 else firsts
+    asked_firsts = 0 if len(variables) > 1 else len(firsts)
+
+    def known(count: int) -> bool:
+        """Whether ``count`` keys are known, fetching the combinations of further first values until they are."""
+        nonlocal asked_firsts
+        while len(keys) < count and asked_firsts < len(firsts):
+            first = firsts[asked_firsts][0]
+            found = run(
+                f"{prologue}SELECT DISTINCT {names} WHERE {{ VALUES ?{variables[0]} {{ {first} }} {page_by.pattern} }}"
+            )
+            combinations = _sorted_keys(found)
+            if combinations is None:
+                return False
+            keys.extend(combinations)
+            asked_firsts += 1
+        return True
+
     text = lexer.inject_values(text, values)
     wanted = offset + limit
     distinct = _is_distinct(text, select)
     rows: list[tuple[object, ...]] = []
     seen: set[tuple[object, ...]] = set()
-    start, size = 0, 1
-    while True:
-        batch = keys[start : start + size]
-        answer = run(restrict(text, variables, batch))
+
+    def take(answer: QueryResult) -> None:
         for row in answer.rows:
             # SELECT DISTINCT: a row of a later bucket that repeats an earlier one is not in the whole answer either.
             if distinct:
@@ -157,11 +212,27 @@ def bucketed_page(
                     continue
                 seen.add(row)
             rows.append(row)
+
+    answer: QueryResult | None = None
+    unbound_rows = 0
+    if page_by.unbound is not None:
+        # Rows without the key sort first; ask for them only if the pattern they satisfy has a solution.
+        if run(f"{prologue}SELECT * WHERE {{ {page_by.unbound} }} LIMIT 1").rows:
+            answer = run(_around(text, page_by.unbound + " .", f"FILTER(!BOUND(?{variables[0]}))"))
+            take(answer)
+            unbound_rows = len(rows)
+    # With the unbound pattern, the key's pattern is joined too (a VALUES block alone would let rows without the key through).
+    pattern = page_by.pattern if page_by.unbound is not None else None
+    start, size = 0, 1
+    while answer is None or (len(rows) < wanted and (start < len(keys) or asked_firsts < len(firsts))):
+        if not known(start + size):
+            return None
+        batch = keys[start : start + size]
+        answer = run(restrict(text, variables, batch, pattern))
+        take(answer)
         start += len(batch)
-        if len(rows) >= wanted or start >= len(keys):
-            break
         # The next batch: as many values as the rows seen so far per value say are needed (a quarter more), or twice as many.
-        per_key = len(rows) / start
+        per_key = (len(rows) - unbound_rows) / start if start else 0
         needed = math.ceil((wanted - len(rows)) / per_key * 1.25) if per_key else 0
         size = max(2 * size, needed)
     answer.rows = rows[offset:wanted]  # type: ignore[assignment]
