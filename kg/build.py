@@ -20,13 +20,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.dataset import write_description
+from kg.dataset import class_entities, write_description
 from kg.errors import UsageError, ValidationFailed
 from kg.freshness import input_digests
 from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
-from kg.serialize import EXPORTS, canonical_triples, exports_of
+from kg.serialize import EXPORTS, canonical_exports
 from kg.sources import loaded_from, parse_sources, read_regular, source_files
 from kg.store import BACKENDS, bulk_load_ntriples, write_store
 from kg.validate import ValidationReport
@@ -77,13 +77,16 @@ def class_counts(triples: Iterable[ox.Triple] | Graph) -> dict[str, int]:
 
     Takes Oxigraph triples or an rdflib graph (``kg stats``).
     """
+    return _prefixed_counts((cls, 1) for _s, p, o in triples if _iri(p) == RDF_TYPE and (cls := _iri(o)) is not None)
+
+
+def _prefixed_counts(class_entities: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """(class IRI, entities) → entities per prefixed name, for the project's own and the reused classes."""
     counts: Counter[str] = Counter()
-    for _s, p, o in triples:
-        if _iri(p) != RDF_TYPE or (cls := _iri(o)) is None:
-            continue
+    for cls, entities in class_entities:
         for prefix, iri in PREFIXES.items():
             if cls.startswith(iri) and prefix not in {"owl", "rdf", "rdfs", "sh"}:
-                counts[f"{prefix}:{cls[len(iri) :]}"] += 1
+                counts[f"{prefix}:{cls[len(iri) :]}"] += entities
                 break
     return dict(sorted(counts.items()))
 
@@ -150,13 +153,12 @@ def build(
         validation = ValidationRun(loaded_from(parsed), seed_dirs, outputs.lock_fd) if validate else None
         report = None
         try:
-            ordered = canonical_triples(t for _path, triples in parsed for t in triples)
+            data = canonical_exports(t for _path, triples in parsed for t in triples)
             del parsed
-            data = exports_of(ordered)
-            counts = class_counts(ordered)
+            triples = data["graph.nt"].count(b"\n")
             generation = outputs.new()
             try:
-                _write_generation(generation, data, backend == "oxigraph" and own_store)
+                counts = _write_generation(generation, data, backend == "oxigraph" and own_store)
                 if validation is not None:
                     report = validation.result()
                     if not report.conforms:
@@ -175,7 +177,7 @@ def build(
                 validation.close()
         manifest = {
             "fingerprint": inputs_hash,
-            "triples": len(ordered),
+            "triples": triples,
             "class_counts": counts,
             "validated": validate,
             "checked_evidence": report.checked_evidence if report else None,
@@ -185,7 +187,7 @@ def build(
         }
         outputs.publish(generation, manifest)
     return BuildResult(
-        triples=len(ordered),
+        triples=triples,
         class_counts=counts,
         report=report,
         seconds=time.perf_counter() - started,
@@ -194,8 +196,11 @@ def build(
     )
 
 
-def _write_generation(generation: Path, data: dict[str, bytes], with_store: bool) -> None:
-    """The exports and (for the default backend) the store, each flushed to disk before the switch."""
+def _write_generation(generation: Path, data: dict[str, bytes], with_store: bool) -> dict[str, int]:
+    """The exports and (for the default backend) the store, each flushed to disk before the switch.
+
+    Returns the entities per class, counted by the store (:func:`class_counts`' figures).
+    """
     for name in EXPORTS:
         _write_synced(generation / name, data[name])
         kill_point(f"after-{name}")
@@ -209,8 +214,10 @@ def _write_generation(generation: Path, data: dict[str, bytes], with_store: bool
         store = ox.Store()
         bulk_load_ntriples(store, data["graph.nt"])
     _write_synced(generation / "void.ttl", write_description(store, {name: data[name] for name in EXPORTS}))
+    counts = _prefixed_counts(class_entities(store))
     del store
     kill_point("generation-written")
+    return counts
 
 
 def _write_synced(path: Path, data: bytes) -> None:

@@ -40,50 +40,78 @@ if TYPE_CHECKING:
 EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld")
 
 
-def _content_labels(triples: list[ox.Triple], rounds: int = 12) -> dict[ox.BlankNode, ox.BlankNode] | None:
-    """A label per blank node from the triples around it, or None if two stay alike.
+def _content_labels(blank_lines: list[bytes], rounds: int = 12) -> dict[bytes, bytes] | None:
+    """A label (``_:b`` and 24 hex digits) per blank node of N-Triples lines, or None if two stay alike.
 
-    Each round hashes a node's edges with its blank neighbours' labels from the
-    round before (colour refinement), so nested structures separate by depth.
+    Each round hashes a node's edges (its lines, blank neighbours written by
+    their labels from the round before: colour refinement), so nested
+    structures separate by depth. Works on the N-Triples bytes: no Python term
+    object per triple.
     """
-    edges: dict[ox.BlankNode, list[tuple[str, ox.BlankNode | None]]] = defaultdict(list)
-    for s, p, o in triples:
-        if isinstance(s, ox.BlankNode):
-            blank_o = o if isinstance(o, ox.BlankNode) else None
-            edges[s].append((f"> {p} {'' if blank_o else o}", blank_o))
-        if isinstance(o, ox.BlankNode):
-            blank_s = s if isinstance(s, ox.BlankNode) else None
-            edges[o].append((f"< {'' if blank_s else s} {p}", blank_s))
-    labels = {node: "" for node in edges}
+    edges: dict[bytes, list[tuple[bytes, bytes | None]]] = defaultdict(list)
+    for line in blank_lines:
+        s, p, rest = line.split(b" ", 2)
+        o = rest[:-2]  # the line ends with " ."
+        blank_s, blank_o = s.startswith(b"_:"), o.startswith(b"_:")
+        if blank_s:
+            edges[s].append((b"> " + p + b" " + (b"" if blank_o else o), o if blank_o else None))
+        if blank_o:
+            edges[o].append((b"< " + (b"" if blank_s else s) + b" " + p, s if blank_s else None))
+    labels = dict.fromkeys(edges, b"")
     for _ in range(rounds):
         labels = {
             node: hashlib.sha256(
-                "\n".join(sorted(f"{text} {labels[n] if n is not None else ''}" for text, n in lines)).encode("utf-8")
-            ).hexdigest()[:24]
+                b"\n".join(sorted(text + b" " + (labels[n] if n is not None else b"") for text, n in lines))
+            )
+            .hexdigest()[:24]
+            .encode("ascii")
             for node, lines in edges.items()
         }
         if len(set(labels.values())) == len(labels):
-            return {node: ox.BlankNode("b" + label) for node, label in labels.items()}
+            return {node: b"_:b" + label for node, label in labels.items()}
     return None
+
+
+def _relabel(line: bytes, labels: dict[bytes, bytes]) -> bytes:
+    s, p, rest = line.split(b" ", 2)
+    o = rest[:-2]
+    return labels.get(s, s) + b" " + p + b" " + labels.get(o, o) + b" ."
+
+
+def canonical_lines(triples: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Triple]]:
+    """The canonical N-Triples lines (with " .", sorted, once each) and the triples in that order.
+
+    Oxigraph writes the N-Triples (a triple's line is its ``str()`` and " ."),
+    the labels and the sort work on those bytes (UTF-8 byte order is code-point
+    order); only the triples that mention a blank node are made anew.
+    """
+    triples = list(triples)
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    lines = nt.split(b"\n")
+    lines.pop()  # after the last newline
+    by_line = dict(zip(lines, triples, strict=True))
+    blank_lines = [line for line in by_line if b"_:" in line and _mentions_blank(line)]
+    if blank_lines:
+        labels = _content_labels(blank_lines)
+        if labels is None:
+            return canonical_lines(_rdflib_canonical(triples))
+        for line in blank_lines:
+            del by_line[line]
+        renamed = list(dict.fromkeys(_relabel(line, labels) for line in blank_lines))
+        parsed = ox.parse(b"\n".join(renamed), format=ox.RdfFormat.N_TRIPLES)
+        by_line.update(zip(renamed, (quad.triple for quad in parsed), strict=True))
+    ordered = sorted(by_line)
+    return ordered, [by_line[line] for line in ordered]
+
+
+def _mentions_blank(line: bytes) -> bool:
+    s, _p, rest = line.split(b" ", 2)
+    return s.startswith(b"_:") or rest.startswith(b"_:")
 
 
 def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples once each, blank nodes labelled from their content, in N-Triples code-point order."""
-    triples = list(triples)
-    labels = _content_labels(triples)
-    if labels is None:
-        triples = _rdflib_canonical(triples)
-    elif labels:
-        triples = [
-            ox.Triple(
-                labels[s] if isinstance(s, ox.BlankNode) else s,  # type: ignore[index]
-                p,
-                labels[o] if isinstance(o, ox.BlankNode) else o,  # type: ignore[index]
-            )
-            for s, p, o in triples
-        ]
-    by_line = {str(t): t for t in triples}  # str() of a triple is its canonical N-Triples line without " ."
-    return [by_line[line] for line in sorted(by_line)]
+    return canonical_lines(triples)[1]
 
 
 def _rdflib_canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -99,13 +127,21 @@ def ntriples_order(line: str) -> tuple[bool, str]:
 
 def exports_of(ordered: list[ox.Triple]) -> dict[str, bytes]:
     """graph.ttl, graph.nt and graph.jsonld of triples in canonical order (see :func:`canonical_triples`)."""
-    lines = [str(t) for t in ordered]
-    plain = [line for line in lines if "_:" not in line]
-    blank = [line for line in lines if "_:" in line]
-    nt = "".join(line + " .\n" for part in (plain, blank) for line in part).encode("utf-8")
+    lines = (ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")
+    return _exports(lines[:-1], ordered)
+
+
+def canonical_exports(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
+    """The three exports of any triples: :func:`canonical_lines`, then :func:`exports_of`'s forms."""
+    return _exports(*canonical_lines(triples))
+
+
+def _exports(lines: list[bytes], ordered: list[ox.Triple]) -> dict[str, bytes]:
+    plain = [line for line in lines if b"_:" not in line]
+    blank = [line for line in lines if b"_:" in line]
     return {
         "graph.ttl": _turtle(ordered),
-        "graph.nt": nt,
+        "graph.nt": b"".join(line + b"\n" for part in (plain, blank) for line in part),
         "graph.jsonld": (ox.serialize(ordered, format=ox.RdfFormat.JSON_LD) or b"[]") + b"\n",
     }
 

@@ -28,14 +28,17 @@ from kg.namespaces import PREFIXES
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def parse_file(path: Path) -> list[ox.Triple]:
-    """Parse one file into Oxigraph triples; a syntax error names file, line and column."""
+def parse_file(path: Path, rename_blank_nodes: bool = False) -> list[ox.Triple]:
+    """Parse one file into Oxigraph triples; a syntax error names file, line and column.
+
+    ``rename_blank_nodes`` gives its blank nodes fresh random labels (Oxigraph's), unlike any other file's.
+    """
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format")
     data = read_regular(path)
     try:
-        quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
+        quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=rename_blank_nodes)
         return [q.triple for q in quads]
     except SyntaxError as exc:
         line = column = None
@@ -79,18 +82,12 @@ class LoadedSources:
 
 
 def parse_sources(files: Iterable[Path]) -> list[tuple[Path, list[ox.Triple]]]:
-    """Parse every file into Oxigraph triples, blank nodes renamed per file (``_:b0`` in two files stays two)."""
-    parsed = []
-    for index, path in enumerate(files):
-        triples = parse_file(path)
-        if any(isinstance(t, ox.BlankNode) for triple in triples for t in (triple.subject, triple.object)):
-            triples = [ox.Triple(_scoped_ox(s, index), p, _scoped_ox(o, index)) for s, p, o in triples]  # type: ignore[arg-type]
-        parsed.append((path, triples))
-    return parsed
+    """Parse every file into Oxigraph triples, blank nodes renamed per file (``_:b0`` in two files stays two).
 
-
-def _scoped_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal, index: int) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    return ox.BlankNode(f"f{index}x{term.value}") if isinstance(term, ox.BlankNode) else term
+    The parser gives every blank node a fresh random label; nothing written
+    depends on them (the exports label blank nodes from their content).
+    """
+    return [(path, parse_file(path, rename_blank_nodes=True)) for path in files]
 
 
 def loaded_from(parsed: list[tuple[Path, list[ox.Triple]]]) -> LoadedSources:

@@ -176,6 +176,11 @@ def describe(
     return sorted(triples, key=str)
 
 
+def class_entities(store: ox.Store) -> list[tuple[str, int]]:
+    """(class IRI, entities) for every class with an instance in ``store`` (classes.rq)."""
+    return [(row["class"].value, int(row["entities"].value)) for row in _query(store, "classes.rq")]
+
+
 def _slug(iri: str) -> str:
     """A readable local name for a class partition: zf-Measure, skos-Concept."""
     from kg.sparql.prefixes import PREFIXES as KNOWN
