@@ -20,15 +20,15 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.dataset import class_entities, write_description
+from kg.dataset import Statistics, statistics, write_description
 from kg.errors import UsageError, ValidationFailed
 from kg.freshness import input_digests
 from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
 from kg.serialize import EXPORTS, canonical_exports
-from kg.sources import loaded_from, parse_sources, read_regular, source_files
-from kg.store import BACKENDS, bulk_load_ntriples, write_store
+from kg.sources import Source, loaded_from, parse_sources, read_regular, read_sources, source_files
+from kg.store import BACKENDS, SourcesLoad, write_store
 from kg.validate import ValidationReport
 from kg.validate_child import ValidationRun
 
@@ -148,17 +148,20 @@ def build(
             outputs.link_outputs()
             outputs.clean()
             return _unchanged(manifest, out, store, backend, own_store, started)
-        parsed = parse_sources(files)
+        sources = read_sources(files)
+        parsed = parse_sources(sources)
         # Validation (pure Python) runs in a child on the other core while the outputs are written.
         validation = ValidationRun(loaded_from(parsed), seed_dirs, outputs.lock_fd) if validate else None
         report = None
         try:
-            data = canonical_exports(t for _path, triples in parsed for t in triples)
-            del parsed
-            triples = data["graph.nt"].count(b"\n")
             generation = outputs.new()
             try:
-                counts = _write_generation(generation, data, backend == "oxigraph" and own_store)
+                # The store loads (and counts for void.ttl) on a second core while the exports are made.
+                with _load_store(generation, sources, backend == "oxigraph" and own_store) as loading:
+                    data = canonical_exports(t for _path, triples in parsed for t in triples)
+                    del parsed, sources
+                    counts = _write_generation(generation, data, loading)
+                triples = data["graph.nt"].count(b"\n")
                 if validation is not None:
                     report = validation.result()
                     if not report.conforms:
@@ -196,28 +199,28 @@ def build(
     )
 
 
-def _write_generation(generation: Path, data: dict[str, bytes], with_store: bool) -> dict[str, int]:
-    """The exports and (for the default backend) the store, each flushed to disk before the switch.
+def _load_store(generation: Path, sources: list[Source], with_store: bool) -> SourcesLoad[Statistics]:
+    """The generation's store (for the default backend; else an in-memory one, to count the description from),
+    loading from the sources and then counted, on a thread of its own."""
+    store = ox.Store(str(generation / "store")) if with_store else ox.Store()
+    return SourcesLoad(store, sources, then=statistics)
+
+
+def _write_generation(generation: Path, data: dict[str, bytes], loading: SourcesLoad[Statistics]) -> dict[str, int]:
+    """The exports, then the loaded store and the description, each flushed to disk before the switch.
 
     Returns the entities per class, counted by the store (:func:`class_counts`' figures).
     """
     for name in EXPORTS:
         _write_synced(generation / name, data[name])
         kill_point(f"after-{name}")
-    if with_store:
-        store = ox.Store(str(generation / "store"))
-        bulk_load_ntriples(store, data["graph.nt"])
-        kill_point("store-loaded")
-        store.flush()
-    else:
-        # The description is counted on a store: an in-memory one when the build writes none here.
-        store = ox.Store()
-        bulk_load_ntriples(store, data["graph.nt"])
-    _write_synced(generation / "void.ttl", write_description(store, {name: data[name] for name in EXPORTS}))
-    counts = _prefixed_counts(class_entities(store))
-    del store
+    counted = loading.result()
+    kill_point("store-loaded")
+    _write_synced(
+        generation / "void.ttl", write_description(loading.store, {name: data[name] for name in EXPORTS}, counted)
+    )
     kill_point("generation-written")
-    return counts
+    return _prefixed_counts(counted.class_entities())
 
 
 def _write_synced(path: Path, data: bytes) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,42 +40,39 @@ if TYPE_CHECKING:
 EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld")
 
 
-def _content_labels(blank_lines: list[bytes], rounds: int = 12) -> dict[bytes, bytes] | None:
-    """A label (``_:b`` and 24 hex digits) per blank node of N-Triples lines, or None if two stay alike.
+def _content_labels(blank: list[tuple[bytes, bytes, bytes]], rounds: int = 12) -> dict[bytes, bytes] | None:
+    """A label (``_:b`` and 24 hex digits) per blank node of N-Triples terms (s, p, o), or None if two stay alike.
 
-    Each round hashes a node's edges (its lines, blank neighbours written by
+    Each round hashes a node's edges (its triples, blank neighbours written by
     their labels from the round before: colour refinement), so nested
-    structures separate by depth. Works on the N-Triples bytes: no Python term
-    object per triple.
+    structures separate by depth. A node whose label is unique keeps it; only
+    the others go on to the next round (most nodes are told apart by their
+    own triples in the first).
     """
     edges: dict[bytes, list[tuple[bytes, bytes | None]]] = defaultdict(list)
-    for line in blank_lines:
-        s, p, rest = line.split(b" ", 2)
-        o = rest[:-2]  # the line ends with " ."
+    for s, p, o in blank:
         blank_s, blank_o = s.startswith(b"_:"), o.startswith(b"_:")
         if blank_s:
             edges[s].append((b"> " + p + b" " + (b"" if blank_o else o), o if blank_o else None))
         if blank_o:
             edges[o].append((b"< " + (b"" if blank_s else s) + b" " + p, s if blank_s else None))
     labels = dict.fromkeys(edges, b"")
+    open_nodes = list(edges)  # the nodes whose label is not yet unique
     for _ in range(rounds):
-        labels = {
+        relabelled = {
             node: hashlib.sha256(
-                b"\n".join(sorted(text + b" " + (labels[n] if n is not None else b"") for text, n in lines))
+                b"\n".join(sorted(text + b" " + (labels[n] if n is not None else b"") for text, n in edges[node]))
             )
             .hexdigest()[:24]
             .encode("ascii")
-            for node, lines in edges.items()
+            for node in open_nodes
         }
-        if len(set(labels.values())) == len(labels):
+        labels.update(relabelled)
+        seen = Counter(labels.values())
+        open_nodes = [node for node in open_nodes if seen[labels[node]] > 1]
+        if not open_nodes:
             return {node: b"_:b" + label for node, label in labels.items()}
     return None
-
-
-def _relabel(line: bytes, labels: dict[bytes, bytes]) -> bytes:
-    s, p, rest = line.split(b" ", 2)
-    o = rest[:-2]
-    return labels.get(s, s) + b" " + p + b" " + labels.get(o, o) + b" ."
 
 
 def canonical_lines(triples: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Triple]]:
@@ -90,23 +87,36 @@ def canonical_lines(triples: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.
     lines = nt.split(b"\n")
     lines.pop()  # after the last newline
     by_line = dict(zip(lines, triples, strict=True))
-    blank_lines = [line for line in by_line if b"_:" in line and _mentions_blank(line)]
-    if blank_lines:
-        labels = _content_labels(blank_lines)
+    # The subject and predicate hold no space, so a line splits into s, p and "o ."; a "_:" inside a literal is no blank node.
+    blank = [
+        (line, s, p, rest[:-2])
+        for line in by_line
+        if b"_:" in line
+        for s, p, rest in (line.split(b" ", 2),)
+        if s.startswith(b"_:") or rest.startswith(b"_:")
+    ]
+    if blank:
+        labels = _content_labels([(s, p, o) for _line, s, p, o in blank])
         if labels is None:
             return canonical_lines(_rdflib_canonical(triples))
-        for line in blank_lines:
-            del by_line[line]
-        renamed = list(dict.fromkeys(_relabel(line, labels) for line in blank_lines))
-        parsed = ox.parse(b"\n".join(renamed), format=ox.RdfFormat.N_TRIPLES)
-        by_line.update(zip(renamed, (quad.triple for quad in parsed), strict=True))
+        nodes = {label: ox.BlankNode(label[2:].decode("ascii")) for label in labels.values()}
+        renamed = []
+        for line, s, p, o in blank:
+            triple = by_line.pop(line)
+            new_s, new_o = labels.get(s), labels.get(o)
+            renamed.append(
+                (
+                    (new_s or s) + b" " + p + b" " + (new_o or o) + b" .",
+                    ox.Triple(
+                        nodes[new_s] if new_s else triple.subject,
+                        triple.predicate,
+                        nodes[new_o] if new_o else triple.object,
+                    ),
+                )
+            )
+        by_line.update(renamed)
     ordered = sorted(by_line)
     return ordered, [by_line[line] for line in ordered]
-
-
-def _mentions_blank(line: bytes) -> bool:
-    s, _p, rest = line.split(b" ", 2)
-    return s.startswith(b"_:") or rest.startswith(b"_:")
 
 
 def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
@@ -141,7 +151,7 @@ def _exports(lines: list[bytes], ordered: list[ox.Triple]) -> dict[str, bytes]:
     blank = [line for line in lines if b"_:" in line]
     return {
         "graph.ttl": _turtle(ordered),
-        "graph.nt": b"".join(line + b"\n" for part in (plain, blank) for line in part),
+        "graph.nt": b"".join(b"".join((b"\n".join(part), b"\n")) for part in (plain, blank) if part),
         "graph.jsonld": (ox.serialize(ordered, format=ox.RdfFormat.JSON_LD) or b"[]") + b"\n",
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,15 +29,31 @@ from kg.namespaces import PREFIXES
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def parse_file(path: Path, rename_blank_nodes: bool = False) -> list[ox.Triple]:
-    """Parse one file into Oxigraph triples; a syntax error names file, line and column.
+class Source(NamedTuple):
+    """A source file and the bytes read from it (read once: parsed and loaded from the same bytes)."""
 
-    ``rename_blank_nodes`` gives its blank nodes fresh random labels (Oxigraph's), unlike any other file's.
-    """
+    path: Path
+    data: bytes
+
+
+def read_sources(files: Iterable[Path]) -> list[Source]:
+    return [Source(path, read_regular(path)) for path in files]
+
+
+def source_format(path: Path) -> ox.RdfFormat:
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format")
-    data = read_regular(path)
+    return fmt
+
+
+def parse_file(path: Path, rename_blank_nodes: bool = False, data: bytes | None = None) -> list[ox.Triple]:
+    """Parse one file (or ``data`` read from it) into Oxigraph triples; a syntax error names file, line and column.
+
+    ``rename_blank_nodes`` gives its blank nodes fresh random labels (Oxigraph's), unlike any other file's.
+    """
+    fmt = source_format(path)
+    data = read_regular(path) if data is None else data
     try:
         quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=rename_blank_nodes)
         return [q.triple for q in quads]
@@ -81,13 +98,18 @@ class LoadedSources:
         return self.subject_files.get(subject, [])
 
 
-def parse_sources(files: Iterable[Path]) -> list[tuple[Path, list[ox.Triple]]]:
-    """Parse every file into Oxigraph triples, blank nodes renamed per file (``_:b0`` in two files stays two).
+def parse_sources(files: Iterable[Path | Source]) -> list[tuple[Path, list[ox.Triple]]]:
+    """Parse every file (or :class:`Source`) into Oxigraph triples, blank nodes renamed per file
+    (``_:b0`` in two files stays two).
 
     The parser gives every blank node a fresh random label; nothing written
     depends on them (the exports label blank nodes from their content).
     """
-    return [(path, parse_file(path, rename_blank_nodes=True)) for path in files]
+    parsed = []
+    for item in files:
+        path, data = item if isinstance(item, Source) else (item, None)
+        parsed.append((path, parse_file(path, rename_blank_nodes=True, data=data)))
+    return parsed
 
 
 def loaded_from(parsed: list[tuple[Path, list[ox.Triple]]]) -> LoadedSources:
