@@ -26,7 +26,8 @@ import hashlib
 import os
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,53 +76,54 @@ def _content_labels(blank: list[tuple[bytes, bytes, bytes]], rounds: int = 12) -
     return None
 
 
-def canonical_lines(triples: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Triple]]:
-    """The canonical N-Triples lines (with " .", sorted, once each) and the triples in that order.
+def canonical_lines(given: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Triple | ox.Quad]]:
+    """The canonical N-Triples lines (with " .", sorted, once each) and the triples in that order
+    (those relabelled as default-graph Quads).
 
     Oxigraph writes the N-Triples (a triple's line is its ``str()`` and " ."),
     the labels and the sort work on those bytes (UTF-8 byte order is code-point
-    order); only the triples that mention a blank node are made anew.
+    order); only the triples that mention a blank node are made anew. Lines and
+    triples stay in two parallel lists (no dictionary of a million lines).
     """
-    triples = list(triples)
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    lines = nt.split(b"\n")
+    triples: list[ox.Triple | ox.Quad] = list(given)
+    lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")  # type: ignore[arg-type]
     lines.pop()  # after the last newline
-    by_line = dict(zip(lines, triples, strict=True))
+    if len(lines) != len(triples):
+        raise AssertionError("one N-Triples line per triple")
     # The subject and predicate hold no space, so a line splits into s, p and "o ."; a "_:" inside a literal is no blank node.
     blank = [
-        (line, s, p, rest[:-2])
-        for line in by_line
-        if b"_:" in line
-        for s, p, rest in (line.split(b" ", 2),)
+        (index, s, p, rest[:-2])
+        for index in [index for index, line in enumerate(lines) if b"_:" in line]
+        for s, p, rest in (lines[index].split(b" ", 2),)
         if s.startswith(b"_:") or rest.startswith(b"_:")
     ]
     if blank:
-        labels = _content_labels([(s, p, o) for _line, s, p, o in blank])
+        labels = _content_labels([(s, p, o) for _index, s, p, o in blank])
         if labels is None:
-            return canonical_lines(_rdflib_canonical(triples))
-        nodes = {label: ox.BlankNode(label[2:].decode("ascii")) for label in labels.values()}
-        renamed = []
-        for line, s, p, o in blank:
-            triple = by_line.pop(line)
-            new_s, new_o = labels.get(s), labels.get(o)
-            renamed.append(
-                (
-                    (new_s or s) + b" " + p + b" " + (new_o or o) + b" .",
-                    ox.Triple(
-                        nodes[new_s] if new_s else triple.subject,
-                        triple.predicate,
-                        nodes[new_o] if new_o else triple.object,
-                    ),
-                )
-            )
-        by_line.update(renamed)
-    ordered = sorted(by_line)
-    return ordered, [by_line[line] for line in ordered]
+            return canonical_lines(_rdflib_canonical(_as_triples(triples)))
+        for index, s, p, o in blank:
+            lines[index] = labels.get(s, s) + b" " + p + b" " + labels.get(o, o) + b" ."
+        # Oxigraph's parser makes the relabelled terms faster than Python can (Quads: the writers take them too).
+        relabelled = ox.parse(b"\n".join([lines[index] for index, *_ in blank]), format=ox.RdfFormat.N_TRIPLES)
+        for (index, *_), quad in zip(blank, relabelled, strict=True):
+            triples[index] = quad
+    order = sorted(range(len(lines)), key=lines.__getitem__)
+    lines = [lines[index] for index in order]
+    triples = [triples[index] for index in order]
+    if len(lines) > 1:  # each triple once: drop a line equal to the one before
+        keep = [True, *map(bytes.__ne__, lines[1:], lines[:-1])]
+        if not all(keep):
+            lines, triples = list(compress(lines, keep)), list(compress(triples, keep))
+    return lines, triples
 
 
 def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples once each, blank nodes labelled from their content, in N-Triples code-point order."""
-    return canonical_lines(triples)[1]
+    return _as_triples(canonical_lines(triples)[1])
+
+
+def _as_triples(triples: Iterable[ox.Triple | ox.Quad]) -> list[ox.Triple]:
+    return [t if isinstance(t, ox.Triple) else t.triple for t in triples]
 
 
 def _rdflib_canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -146,19 +148,20 @@ def canonical_exports(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
     return _exports(*canonical_lines(triples))
 
 
-def _exports(lines: list[bytes], ordered: list[ox.Triple]) -> dict[str, bytes]:
+def _exports(lines: list[bytes], ordered: Sequence[ox.Triple | ox.Quad]) -> dict[str, bytes]:
     plain = [line for line in lines if b"_:" not in line]
     blank = [line for line in lines if b"_:" in line]
     return {
         "graph.ttl": _turtle(ordered),
         "graph.nt": b"".join(b"".join((b"\n".join(part), b"\n")) for part in (plain, blank) if part),
-        "graph.jsonld": (ox.serialize(ordered, format=ox.RdfFormat.JSON_LD) or b"[]") + b"\n",
+        # Oxigraph's writers take Triples and default-graph Quads alike (its stub says one kind).
+        "graph.jsonld": (ox.serialize(ordered, format=ox.RdfFormat.JSON_LD) or b"[]") + b"\n",  # type: ignore[arg-type]
     }
 
 
-def _turtle(ordered: list[ox.Triple]) -> bytes:
+def _turtle(ordered: Sequence[ox.Triple | ox.Quad]) -> bytes:
     """Oxigraph's Turtle with the prefix lines in prefix order (Oxigraph's own order is not promised)."""
-    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
     body_start = 0
     while data.startswith(b"@prefix ", body_start):
         body_start = data.index(b"\n", body_start) + 1
