@@ -20,15 +20,15 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg.dataset import write_description
+from kg.dataset import Statistics, statistics, write_description
 from kg.errors import UsageError, ValidationFailed
 from kg.freshness import input_digests, input_stats
 from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
-from kg.serialize import EXPORTS, canonical_triples, exports_of
-from kg.sources import parse_sources, read_regular, source_files
-from kg.store import BACKENDS, bulk_load_ntriples, write_store
+from kg.serialize import EXPORTS, canonical_exports
+from kg.sources import Source, parse_sources, read_regular, read_sources, source_files
+from kg.store import BACKENDS, SourcesLoad, write_store
 from kg.validate import ValidationReport, validate_parsed
 
 #: VoID and DCAT of the exports (kg.dataset), written into every generation beside them.
@@ -76,13 +76,16 @@ def class_counts(triples: Iterable[ox.Triple] | Graph) -> dict[str, int]:
 
     Takes Oxigraph triples or an rdflib graph (``kg stats``).
     """
+    return _prefixed_counts((cls, 1) for _s, p, o in triples if _iri(p) == RDF_TYPE and (cls := _iri(o)) is not None)
+
+
+def _prefixed_counts(class_entities: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """(class IRI, entities) → entities per prefixed name, for the project's own and the reused classes."""
     counts: Counter[str] = Counter()
-    for _s, p, o in triples:
-        if _iri(p) != RDF_TYPE or (cls := _iri(o)) is None:
-            continue
+    for cls, entities in class_entities:
         for prefix, iri in PREFIXES.items():
             if cls.startswith(iri) and prefix not in {"owl", "rdf", "rdfs", "sh"}:
-                counts[f"{prefix}:{cls[len(iri) :]}"] += 1
+                counts[f"{prefix}:{cls[len(iri) :]}"] += entities
                 break
     return dict(sorted(counts.items()))
 
@@ -145,19 +148,22 @@ def build(
             outputs.link_outputs()
             outputs.clean()
             return _unchanged(manifest, out, store, backend, own_store, started)
-        parsed = parse_sources(files)
-        ordered = canonical_triples(t for _path, triples in parsed for t in triples)
-        data = exports_of(ordered)
+        sources = read_sources(files)
+        parsed = parse_sources(sources)
         report = None
-        if validate:  # before any output is written: a graph that fails leaves the current build as it is
-            report = validate_parsed(parsed, data["graph.nt"], seed_dirs)
-            if not report.conforms:
-                raise ValidationFailed(report.to_text())
-        del parsed
-        counts = class_counts(ordered)
         generation = outputs.new()
         try:
-            _write_generation(generation, data, backend == "oxigraph" and own_store)
+            # The store loads (and counts for void.ttl) on a second core while the exports are made and checked.
+            with _load_store(generation, sources, backend == "oxigraph" and own_store) as loading:
+                data = canonical_exports(t for _path, triples in parsed for t in triples)
+                del sources
+                if validate:  # a graph that fails leaves the current build as it is: this generation is removed
+                    report = validate_parsed(parsed, data["graph.nt"], seed_dirs)
+                    if not report.conforms:
+                        raise ValidationFailed(report.to_text())
+                del parsed
+                counts = _write_generation(generation, data, loading)
+            triples = data["graph.nt"].count(b"\n")
             if backend == "oxigraph" and not own_store:
                 assert store is not None
                 write_store(Path(store), data["graph.nt"])
@@ -169,7 +175,7 @@ def build(
             raise
         manifest = {
             "fingerprint": inputs_hash,
-            "triples": len(ordered),
+            "triples": triples,
             "class_counts": counts,
             "validated": validate,
             "checked_evidence": report.checked_evidence if report else None,
@@ -181,7 +187,7 @@ def build(
         }
         outputs.publish(generation, manifest)
     return BuildResult(
-        triples=len(ordered),
+        triples=triples,
         class_counts=counts,
         report=report,
         seconds=time.perf_counter() - started,
@@ -190,23 +196,28 @@ def build(
     )
 
 
-def _write_generation(generation: Path, data: dict[str, bytes], with_store: bool) -> None:
-    """The exports and (for the default backend) the store, each flushed to disk before the switch."""
+def _load_store(generation: Path, sources: list[Source], with_store: bool) -> SourcesLoad[Statistics]:
+    """The generation's store (for the default backend; else an in-memory one, to count the description from),
+    loading from the sources and then counted, on a thread of its own."""
+    store = ox.Store(str(generation / "store")) if with_store else ox.Store()
+    return SourcesLoad(store, sources, then=statistics)
+
+
+def _write_generation(generation: Path, data: dict[str, bytes], loading: SourcesLoad[Statistics]) -> dict[str, int]:
+    """The exports, then the loaded store and the description, each flushed to disk before the switch.
+
+    Returns the entities per class, counted by the store (:func:`class_counts`' figures).
+    """
     for name in EXPORTS:
         _write_synced(generation / name, data[name])
         kill_point(f"after-{name}")
-    if with_store:
-        store = ox.Store(str(generation / "store"))
-        bulk_load_ntriples(store, data["graph.nt"])
-        kill_point("store-loaded")
-        store.flush()
-    else:
-        # The description is counted on a store: an in-memory one when the build writes none here.
-        store = ox.Store()
-        bulk_load_ntriples(store, data["graph.nt"])
-    _write_synced(generation / "void.ttl", write_description(store, {name: data[name] for name in EXPORTS}))
-    del store
+    counted = loading.result()
+    kill_point("store-loaded")
+    _write_synced(
+        generation / "void.ttl", write_description(loading.store, {name: data[name] for name in EXPORTS}, counted)
+    )
     kill_point("generation-written")
+    return _prefixed_counts(counted.class_entities())
 
 
 def _write_synced(path: Path, data: bytes) -> None:

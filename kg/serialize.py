@@ -4,10 +4,11 @@ What "canonical" means here (the README's promise, checked by tests/test_build.p
 
 - blank nodes are labelled from their content (``_:b`` and 24 hex digits), so
   their labels do not depend on parse order. Each label hashes a node's own
-  triples with its blank neighbours' labels, round after round (colour
-  refinement), which separates the shapes this project writes (selectors
-  hanging off an evidence node); should two blank nodes stay alike, the full
-  canonicalisation of ``rdflib.compare`` (much slower) takes over;
+  triples (as N-Triples, with its blank neighbours' labels), round after round
+  for the nodes not yet told apart (colour refinement), which separates the
+  shapes this project writes (selectors hanging off an evidence node: one
+  round; the shapes' RDF lists: three); should two blank nodes stay alike,
+  the full canonicalisation of ``rdflib.compare`` (much slower) takes over;
 - each triple appears once, and the triples are ordered by their canonical
   N-Triples line in code-point order;
 - graph.nt is those lines, the ones that mention a blank node last (so that
@@ -17,16 +18,22 @@ What "canonical" means here (the README's promise, checked by tests/test_build.p
 - graph.jsonld is Oxigraph's expanded JSON-LD of the ordered triples (one node
   object per subject, full IRIs: no context to resolve).
 
-Oxigraph writes all three (0.4 s for 100k triples where rdflib took 60 s).
+Oxigraph writes all three (0.4 s for 100k triples where rdflib took 60 s), and
+the N-Triples the labels and the order are worked out on: no Python object per
+triple but for those with a blank node. W3C RDFC-1.0 (``Dataset.canonicalize``)
+was measured as the labelling and not taken: 1.5 s at 100k (building the
+Dataset, then canonicalising) against 0.4 s for this one (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import tempfile
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import compress, count, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,50 +47,94 @@ if TYPE_CHECKING:
 EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld")
 
 
-def _content_labels(triples: list[ox.Triple], rounds: int = 12) -> dict[ox.BlankNode, ox.BlankNode] | None:
-    """A label per blank node from the triples around it, or None if two stay alike.
+def _content_labels(blank: list[tuple[bytes, bytes, bytes]], rounds: int = 12) -> dict[bytes, bytes] | None:
+    """A label (``_:b`` and 24 hex digits) per blank node of N-Triples terms (s, p, o), or None if two stay alike.
 
-    Each round hashes a node's edges with its blank neighbours' labels from the
-    round before (colour refinement), so nested structures separate by depth.
+    Each round hashes a node's edges (its triples, blank neighbours written by
+    their labels from the round before: colour refinement), so nested
+    structures separate by depth. A node whose label is unique keeps it; only
+    the others go on to the next round (most nodes are told apart by their
+    own triples in the first).
     """
-    edges: dict[ox.BlankNode, list[tuple[str, ox.BlankNode | None]]] = defaultdict(list)
-    for s, p, o in triples:
-        if isinstance(s, ox.BlankNode):
-            blank_o = o if isinstance(o, ox.BlankNode) else None
-            edges[s].append((f"> {p} {'' if blank_o else o}", blank_o))
-        if isinstance(o, ox.BlankNode):
-            blank_s = s if isinstance(s, ox.BlankNode) else None
-            edges[o].append((f"< {'' if blank_s else s} {p}", blank_s))
-    labels = {node: "" for node in edges}
+    edges: dict[bytes, list[tuple[bytes, bytes | None]]] = defaultdict(list)
+    for s, p, o in blank:
+        blank_s, blank_o = s.startswith(b"_:"), o.startswith(b"_:")
+        if blank_s:
+            edges[s].append((b"> " + p + b" " + (b"" if blank_o else o), o if blank_o else None))
+        if blank_o:
+            edges[o].append((b"< " + (b"" if blank_s else s) + b" " + p, s if blank_s else None))
+    labels = dict.fromkeys(edges, b"")
+    open_nodes = list(edges)  # the nodes whose label is not yet unique
     for _ in range(rounds):
-        labels = {
+        relabelled = {
             node: hashlib.sha256(
-                "\n".join(sorted(f"{text} {labels[n] if n is not None else ''}" for text, n in lines)).encode("utf-8")
-            ).hexdigest()[:24]
-            for node, lines in edges.items()
+                b"\n".join(sorted(text + b" " + (labels[n] if n is not None else b"") for text, n in edges[node]))
+            )
+            .hexdigest()[:24]
+            .encode("ascii")
+            for node in open_nodes
         }
-        if len(set(labels.values())) == len(labels):
-            return {node: ox.BlankNode("b" + label) for node, label in labels.items()}
+        labels.update(relabelled)
+        seen = Counter(labels.values())
+        open_nodes = [node for node in open_nodes if seen[labels[node]] > 1]
+        if not open_nodes:
+            return {node: b"_:b" + label for node, label in labels.items()}
     return None
+
+
+def canonical_lines(given: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Triple | ox.Quad]]:
+    """The canonical N-Triples lines (with " .", sorted, once each) and the triples in that order
+    (those relabelled as default-graph Quads).
+
+    Oxigraph writes the N-Triples (a triple's line is its ``str()`` and " ."),
+    the labels and the sort work on those bytes (UTF-8 byte order is code-point
+    order); only the triples that mention a blank node are made anew. Lines and
+    triples stay in two parallel lists (no dictionary of a million lines).
+    """
+    triples: list[ox.Triple | ox.Quad] = list(given)
+    lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")  # type: ignore[arg-type]
+    lines.pop()  # after the last newline
+    if len(lines) != len(triples):
+        raise AssertionError("one N-Triples line per triple")
+    # The subject and predicate hold no space, so a line splits into s, p and "o ."; a "_:" inside a literal is no blank node.
+    blank = [
+        (index, s, p, rest[:-2])
+        for index in compress(count(), _mention_blank(lines))
+        for s, p, rest in (lines[index].split(b" ", 2),)
+        if s.startswith(b"_:") or rest.startswith(b"_:")
+    ]
+    if blank:
+        labels = _content_labels([(s, p, o) for _index, s, p, o in blank])
+        if labels is None:
+            return canonical_lines(_rdflib_canonical(_as_triples(triples)))
+        for index, s, p, o in blank:
+            lines[index] = labels.get(s, s) + b" " + p + b" " + labels.get(o, o) + b" ."
+        # Oxigraph's parser makes the relabelled terms faster than Python can (Quads: the writers take them too).
+        relabelled = ox.parse(b"\n".join([lines[index] for index, *_ in blank]), format=ox.RdfFormat.N_TRIPLES)
+        for (index, *_), quad in zip(blank, relabelled, strict=True):
+            triples[index] = quad
+    order = sorted(range(len(lines)), key=lines.__getitem__)
+    lines = [lines[index] for index in order]
+    triples = [triples[index] for index in order]
+    if len(lines) > 1:  # each triple once: drop a line equal to the one before
+        keep = [True, *map(bytes.__ne__, lines[1:], lines[:-1])]
+        if not all(keep):
+            lines, triples = list(compress(lines, keep)), list(compress(triples, keep))
+    return lines, triples
+
+
+def _mention_blank(lines: list[bytes]) -> list[bool]:
+    """Which lines hold "_:" anywhere (a blank node, or those two characters in a literal)."""
+    return list(map(bytes.__contains__, lines, repeat(b"_:")))
 
 
 def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples once each, blank nodes labelled from their content, in N-Triples code-point order."""
-    triples = list(triples)
-    labels = _content_labels(triples)
-    if labels is None:
-        triples = _rdflib_canonical(triples)
-    elif labels:
-        triples = [
-            ox.Triple(
-                labels[s] if isinstance(s, ox.BlankNode) else s,  # type: ignore[index]
-                p,
-                labels[o] if isinstance(o, ox.BlankNode) else o,  # type: ignore[index]
-            )
-            for s, p, o in triples
-        ]
-    by_line = {str(t): t for t in triples}  # str() of a triple is its canonical N-Triples line without " ."
-    return [by_line[line] for line in sorted(by_line)]
+    return _as_triples(canonical_lines(triples)[1])
+
+
+def _as_triples(triples: Iterable[ox.Triple | ox.Quad]) -> list[ox.Triple]:
+    return [t if isinstance(t, ox.Triple) else t.triple for t in triples]
 
 
 def _rdflib_canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -99,20 +150,30 @@ def ntriples_order(line: str) -> tuple[bool, str]:
 
 def exports_of(ordered: list[ox.Triple]) -> dict[str, bytes]:
     """graph.ttl, graph.nt and graph.jsonld of triples in canonical order (see :func:`canonical_triples`)."""
-    lines = [str(t) for t in ordered]
-    plain = [line for line in lines if "_:" not in line]
-    blank = [line for line in lines if "_:" in line]
-    nt = "".join(line + " .\n" for part in (plain, blank) for line in part).encode("utf-8")
+    lines = (ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")
+    return _exports(lines[:-1], ordered)
+
+
+def canonical_exports(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
+    """The three exports of any triples: :func:`canonical_lines`, then :func:`exports_of`'s forms."""
+    return _exports(*canonical_lines(triples))
+
+
+def _exports(lines: list[bytes], ordered: Sequence[ox.Triple | ox.Quad]) -> dict[str, bytes]:
+    blank = _mention_blank(lines)
+    last = list(compress(lines, blank))
+    lines = list(compress(lines, map(operator.not_, blank))) + last
     return {
         "graph.ttl": _turtle(ordered),
-        "graph.nt": nt,
-        "graph.jsonld": (ox.serialize(ordered, format=ox.RdfFormat.JSON_LD) or b"[]") + b"\n",
+        "graph.nt": b"\n".join(lines) + b"\n" if lines else b"",
+        # Oxigraph's writers take Triples and default-graph Quads alike (its stub says one kind).
+        "graph.jsonld": (ox.serialize(ordered, format=ox.RdfFormat.JSON_LD) or b"[]") + b"\n",  # type: ignore[arg-type]
     }
 
 
-def _turtle(ordered: list[ox.Triple]) -> bytes:
+def _turtle(ordered: Sequence[ox.Triple | ox.Quad]) -> bytes:
     """Oxigraph's Turtle with the prefix lines in prefix order (Oxigraph's own order is not promised)."""
-    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
     body_start = 0
     while data.startswith(b"@prefix ", body_start):
         body_start = data.index(b"\n", body_start) + 1

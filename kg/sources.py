@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,14 +29,33 @@ from kg.namespaces import PREFIXES
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def parse_file(path: Path) -> list[ox.Triple]:
-    """Parse one file into Oxigraph triples; a syntax error names file, line and column."""
+class Source(NamedTuple):
+    """A source file and the bytes read from it (read once: parsed and loaded from the same bytes)."""
+
+    path: Path
+    data: bytes
+
+
+def read_sources(files: Iterable[Path]) -> list[Source]:
+    return [Source(path, read_regular(path)) for path in files]
+
+
+def source_format(path: Path) -> ox.RdfFormat:
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format")
-    data = read_regular(path)
+    return fmt
+
+
+def parse_file(path: Path, rename_blank_nodes: bool = False, data: bytes | None = None) -> list[ox.Triple]:
+    """Parse one file (or ``data`` read from it) into Oxigraph triples; a syntax error names file, line and column.
+
+    ``rename_blank_nodes`` gives its blank nodes fresh random labels (Oxigraph's), unlike any other file's.
+    """
+    fmt = source_format(path)
+    data = read_regular(path) if data is None else data
     try:
-        quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())
+        quads = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=rename_blank_nodes)
         return [q.triple for q in quads]
     except SyntaxError as exc:
         line = column = None
@@ -78,19 +98,18 @@ class LoadedSources:
         return self.subject_files.get(subject, [])
 
 
-def parse_sources(files: Iterable[Path]) -> list[tuple[Path, list[ox.Triple]]]:
-    """Parse every file into Oxigraph triples, blank nodes renamed per file (``_:b0`` in two files stays two)."""
+def parse_sources(files: Iterable[Path | Source]) -> list[tuple[Path, list[ox.Triple]]]:
+    """Parse every file (or :class:`Source`) into Oxigraph triples, blank nodes renamed per file
+    (``_:b0`` in two files stays two).
+
+    The parser gives every blank node a fresh random label; nothing written
+    depends on them (the exports label blank nodes from their content).
+    """
     parsed = []
-    for index, path in enumerate(files):
-        triples = parse_file(path)
-        if any(isinstance(t, ox.BlankNode) for triple in triples for t in (triple.subject, triple.object)):
-            triples = [ox.Triple(_scoped_ox(s, index), p, _scoped_ox(o, index)) for s, p, o in triples]  # type: ignore[arg-type]
-        parsed.append((path, triples))
+    for item in files:
+        path, data = item if isinstance(item, Source) else (item, None)
+        parsed.append((path, parse_file(path, rename_blank_nodes=True, data=data)))
     return parsed
-
-
-def _scoped_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal, index: int) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    return ox.BlankNode(f"f{index}x{term.value}") if isinstance(term, ox.BlankNode) else term
 
 
 def loaded_from(parsed: list[tuple[Path, list[ox.Triple]]]) -> LoadedSources:

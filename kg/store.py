@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
 import pyoxigraph as ox
 
@@ -18,8 +18,11 @@ if TYPE_CHECKING:
     # Imported where a Graph is made: opening the store (kg compare, kg query) must not pay for rdflib.
     from rdflib import Graph
 
+    from kg.sources import Source
+
 Backend = Literal["oxigraph", "memory"]
 BACKENDS: tuple[str, ...] = ("oxigraph", "memory")
+T = TypeVar("T")
 
 
 def write_store(path: Path, ntriples: bytes, workers: int | None = None) -> None:
@@ -99,6 +102,51 @@ def bulk_load_ntriples(store: ox.Store, ntriples: bytes, workers: int | None = N
     with ThreadPoolExecutor(workers) as pool:
         # list() re-raises the first error of any part.
         list(pool.map(lambda part: store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES), [parts[-1], *parts[:-1]]))
+
+
+class SourcesLoad(Generic[T]):
+    """Source files bulk-loaded into ``store`` on a thread of their own, then ``then(store)`` run there.
+
+    pyoxigraph releases the GIL while it parses and indexes, so the load runs
+    on a second core while the caller works in Python (kg build writes the
+    exports meanwhile). Each file is one bulk load, and Oxigraph names the
+    blank nodes of each load afresh: those of two files stay apart, as in
+    :func:`kg.sources.parse_sources`. Named graphs of N-Quads and TriG files
+    go into the default graph, as the parser's triples do.
+    Use it as a context manager: leaving the block waits for the thread, so
+    nothing writes into the store's folder after an error has removed it.
+    """
+
+    def __init__(self, store: ox.Store, sources: Iterable[Source], then: Callable[[ox.Store], T]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store = store
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-load")
+        self._future = self._pool.submit(self._load, list(sources), then)
+
+    def _load(self, sources: list[Source], then: Callable[[ox.Store], T]) -> T:
+        from kg.sources import source_format
+
+        for path, data in sources:
+            fmt, base = source_format(path), path.resolve().as_uri()
+            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                parsed = ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=True)
+                self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in parsed)
+            else:
+                self.store.bulk_load(data, format=fmt, base_iri=base)
+        self.store.flush()
+        return then(self.store)
+
+    def result(self) -> T:
+        """Wait for the load (and ``then``); re-raises their error."""
+        return self._future.result()
+
+    def __enter__(self) -> SourcesLoad[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)
+        del self.store  # closes it (kg build publishes the generation next)
 
 
 def open_store(path: Path | None = None) -> ox.Store:

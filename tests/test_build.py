@@ -250,3 +250,31 @@ def test_a_build_keeps_the_generation_a_running_server_reads(tmp_path: Path) -> 
         assert after.status_code == 200 and after.text == before.text  # still answering, from its own store
     build(out_dir=out, validate=False)  # the server is gone: the old generation with it
     assert not first.exists()
+
+
+def test_blank_nodes_of_two_files_stay_apart_and_named_graphs_join_the_default_graph(tmp_path: Path) -> None:
+    import hashlib
+
+    a = tmp_path / "a.nt"
+    a.write_text('_:x <http://example.org/p> "a" .\n', encoding="utf-8")
+    b = tmp_path / "b.trig"
+    b.write_text(
+        '<http://example.org/g> { _:x <http://example.org/p> "b" . <http://example.org/s> <http://example.org/q> _:x . }\n',
+        encoding="utf-8",
+    )
+    seed = build(out_dir=tmp_path / "seed", validate=False)
+    result = build([a, b], out_dir=tmp_path / "out", validate=False)
+    assert result.triples == seed.triples + 3
+    # Each label is the SHA-256 of the node's edges (sorted, one a line), worked out here by hand.
+    label_a = "_:b" + hashlib.sha256(b'> <http://example.org/p> "a" ').hexdigest()[:24]
+    edges_b = b'< <http://example.org/s> <http://example.org/q> \n> <http://example.org/p> "b" '
+    label_b = "_:b" + hashlib.sha256(edges_b).hexdigest()[:24]
+    nt = (tmp_path / "out" / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert f'{label_a} <http://example.org/p> "a" .' in nt
+    assert f'{label_b} <http://example.org/p> "b" .' in nt
+    assert f"<http://example.org/s> <http://example.org/q> {label_b} ." in nt
+    assert len(nt) == result.triples
+    store = ox.Store.read_only(str(tmp_path / "out" / "store"))
+    assert len(store) == result.triples and list(store.named_graphs()) == []
+    rows = store.query("SELECT ?o WHERE { ?x <http://example.org/p> ?o . FILTER(isBlank(?x)) } ORDER BY ?o")
+    assert [row["o"].value for row in rows] == ["a", "b"]  # type: ignore[union-attr]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 
@@ -94,6 +95,30 @@ def ontology_version(store: ox.Store) -> tuple[str, str]:
     return (version.value if version else "", day.value if day else "")
 
 
+@dataclass(frozen=True)
+class Statistics:
+    """What the description counts in the store (the queries beside this module), apart from the files."""
+
+    version: tuple[str, str]
+    counts: dict[str, int]
+    classes: list[tuple[ox.NamedNode, int]]
+    examples: list[ox.NamedNode]
+
+    def class_entities(self) -> list[tuple[str, int]]:
+        """(class IRI, entities) for every class with an instance."""
+        return [(cls.value, entities) for cls, entities in self.classes]
+
+
+def statistics(store: ox.Store) -> Statistics:
+    counts = _query(store, "counts.rq")[0]
+    return Statistics(
+        version=ontology_version(store),
+        counts={name: int(counts[name].value) for name in ("triples", "subjects", "properties", "objects")},
+        classes=[(row["class"], int(row["entities"].value)) for row in _query(store, "classes.rq")],
+        examples=[row["example"] for row in _query(store, "examples.rq")],
+    )
+
+
 def describe(
     store: ox.Store,
     files: Mapping[str, bytes],
@@ -101,10 +126,16 @@ def describe(
     version: str | None = None,
     issued: date | str | None = None,
     download_base: str | None = None,
+    counted: Statistics | None = None,
 ) -> list[ox.Triple]:
-    """VoID and DCAT triples for the dataset in ``store``, distributed as ``files`` (name → bytes)."""
+    """VoID and DCAT triples for the dataset in ``store``, distributed as ``files`` (name → bytes).
+
+    ``counted``: the store's :func:`statistics` if they are known already (kg build counts them
+    while it writes the exports).
+    """
     dataset = ox.NamedNode(DATASET)
-    found_version, found_date = ontology_version(store)
+    counted = counted or statistics(store)
+    found_version, found_date = counted.version
     version = version or found_version
     issued_text = str(issued or found_date)
     triples = [
@@ -151,24 +182,22 @@ def describe(
         triples.append(
             ox.Triple(dataset, _n("dcterms:issued"), ox.Literal(issued_text[:10], datatype=ox.NamedNode(XSD + "date")))
         )
-    counts = _query(store, "counts.rq")[0]
+    counts = counted.counts
     for name in ("triples", "properties"):
-        triples.append(ox.Triple(dataset, _n("void:" + name), _int(int(counts[name].value))))
-    triples.append(ox.Triple(dataset, _n("void:distinctSubjects"), _int(int(counts["subjects"].value))))
-    triples.append(ox.Triple(dataset, _n("void:distinctObjects"), _int(int(counts["objects"].value))))
-    classes = _query(store, "classes.rq")
-    triples.append(ox.Triple(dataset, _n("void:classes"), _int(len(classes))))
-    triples.append(ox.Triple(dataset, _n("void:entities"), _int(sum(int(row["entities"].value) for row in classes))))
-    for row in classes:
-        cls = row["class"]
+        triples.append(ox.Triple(dataset, _n("void:" + name), _int(counts[name])))
+    triples.append(ox.Triple(dataset, _n("void:distinctSubjects"), _int(counts["subjects"])))
+    triples.append(ox.Triple(dataset, _n("void:distinctObjects"), _int(counts["objects"])))
+    triples.append(ox.Triple(dataset, _n("void:classes"), _int(len(counted.classes))))
+    triples.append(ox.Triple(dataset, _n("void:entities"), _int(sum(entities for _cls, entities in counted.classes))))
+    for cls, entities in counted.classes:
         partition = ox.NamedNode(DATASET + "/class/" + _slug(cls.value))
         triples += [
             ox.Triple(dataset, _n("void:classPartition"), partition),
             ox.Triple(partition, _n("void:class"), cls),
-            ox.Triple(partition, _n("void:entities"), _int(int(row["entities"].value))),
+            ox.Triple(partition, _n("void:entities"), _int(entities)),
         ]
     triples += [ox.Triple(dataset, _n("void:vocabulary"), ox.NamedNode(v)) for v in VOCABULARIES]
-    triples += [ox.Triple(dataset, _n("void:exampleResource"), row["example"]) for row in _query(store, "examples.rq")]
+    triples += [ox.Triple(dataset, _n("void:exampleResource"), example) for example in counted.examples]
     if endpoint:
         triples.append(ox.Triple(dataset, _n("void:sparqlEndpoint"), ox.NamedNode(endpoint)))
     for name, data in sorted(files.items()):
@@ -220,9 +249,9 @@ def to_turtle(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[return-value]
 
 
-def write_description(store: ox.Store, files: Mapping[str, bytes]) -> bytes:
+def write_description(store: ox.Store, files: Mapping[str, bytes], counted: Statistics | None = None) -> bytes:
     """``void.ttl`` as ``kg build`` writes it: no endpoint, no download addresses (the server adds them)."""
-    return to_turtle(describe(store, files))
+    return to_turtle(describe(store, files, counted=counted))
 
 
 def validate_description(turtle: bytes | str) -> tuple[bool, str]:
