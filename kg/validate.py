@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from kg.conformance import Unsupported, compile_shapes, literals_read_alike, shapes_that_may_fail
 from kg.corpus import load_corpus, load_corpus_from_store
-from kg.evidence import check_evidence, check_evidence_on_store
+from kg.evidence import EvidenceProblem, check_evidence, check_evidence_on_store
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SH, curie
 from kg.project import ontology_dir
 from kg.sources import LoadedSources, load_sources, loaded_from, parse_sources, source_files
@@ -220,16 +220,14 @@ def validate_loaded(loaded: LoadedSources, seed_dirs: list[Path] | None = None) 
     report.violations.extend(shacl_violations(loaded, shapes_graph()))
     problems = check_evidence(loaded.graph, corpus)
     report.checked_evidence = len(set(loaded.graph.subjects(RDF.type, URIRef(PREFIXES["zf"] + "Evidence"))))
-    for problem in problems:
-        report.violations.append(
-            Violation(
-                focus=_short(problem.evidence) or "?",
-                rule=problem.rule,
-                message=problem.message,
-                files=tuple(loaded.files_of(problem.evidence)),
-            )
-        )
+    report.violations += [_quote_violation(p, loaded.files_of(p.evidence)) for p in problems]
     return report
+
+
+def _quote_violation(problem: EvidenceProblem, files: Iterable[str]) -> Violation:
+    return Violation(
+        focus=_short(problem.evidence) or "?", rule=problem.rule, message=problem.message, files=tuple(files)
+    )
 
 
 Parsed = list[tuple[Path, list[ox.Triple]]]
@@ -269,15 +267,7 @@ def _validate_on_store(parsed: Parsed, ntriples: bytes, seed_dirs: list[Path] | 
     problems, count = checked
     files = files_stating(parsed, {ox.NamedNode(str(p.evidence)) for p in problems})
     report = ValidationReport(checked_evidence=count)
-    for problem in problems:
-        report.violations.append(
-            Violation(
-                focus=_short(problem.evidence) or "?",
-                rule=problem.rule,
-                message=problem.message,
-                files=tuple(files.get(ox.NamedNode(str(problem.evidence)), ())),
-            )
-        )
+    report.violations += [_quote_violation(p, files.get(ox.NamedNode(str(p.evidence)), ())) for p in problems]
     return report
 
 
