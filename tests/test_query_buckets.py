@@ -30,6 +30,7 @@ PAGED = [
     "problems",
     "policy-documents",
     "figures-over-time",
+    "who-supervises-whom",
 ]
 
 # (query, parameters): unbound, and bound to the example each query's header gives.
@@ -50,6 +51,8 @@ CASES = [
     ("problems", {}),
     ("policy-documents", {}),
     ("figures-over-time", {}),  # two rows on the curated graph, one area
+    ("who-supervises-whom", {}),  # first key a plain string, "external" or "internal"
+    ("who-supervises-whom", {"province": "广西"}),
 ]
 # The whole answer holds more than this many rows (unbound parameters), so that it spans several buckets.
 FEW_ROWS = {"figures-over-time": 1}
@@ -91,7 +94,11 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
         # The pattern is one of the query's own required patterns (so every row's keys are among its solutions),
         # or with a first key bound in an OPTIONAL, that OPTIONAL's first pattern.
         flat = " ".join(text.split())
-        if page_by.unbound is None:
+        if name == "who-supervises-whom":
+            # Its pattern gives more combinations than rows have (cheaper to find): the kinds come from
+            # sub-selects, the relation from the same join as the query's own.
+            assert page_by.pattern.split("} } } ")[-1] in flat
+        elif page_by.unbound is None:
             parts = page_by.pattern.split(" . ")  # or each of its triples, written with the subject's other ones
             assert page_by.pattern.rstrip(" .") in flat or all(part.split(" ", 1)[1] in flat for part in parts)
         else:
@@ -134,9 +141,9 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     names = " ".join(f"?{v}" for v in variables)
     texts = list(asked)
     # The first text asks for the first key's values; the last for the rows of the smallest keys only.
-    assert texts[0].split("SELECT", 1)[1].startswith(f" DISTINCT ?{variables[0]} WHERE")
+    assert texts[0].endswith(f"SELECT DISTINCT ?{variables[0]} WHERE {{ {shipped.page_by.pattern} }}")
     firsts = sorted(str(row[0]) for row in run(texts[0]).rows)  # type: ignore[operator]
-    assert len(firsts) > 1 and firsts[0].startswith("<")
+    assert len(firsts) > 1 and firsts[0].startswith(("<", '"'))
     rest = texts[1:]
     if shipped.page_by.unbound is not None:
         # Rows without the key would come first: one solution of their pattern is asked for, and if there is
