@@ -31,6 +31,7 @@ PAGED = [
     "policy-documents",
     "figures-over-time",
     "who-supervises-whom",
+    "who-checks-whom",
 ]
 
 # (query, parameters): unbound, and bound to the example each query's header gives.
@@ -53,6 +54,8 @@ CASES = [
     ("figures-over-time", {}),  # two rows on the curated graph, one area
     ("who-supervises-whom", {}),  # first key a plain string, "external" or "internal"
     ("who-supervises-whom", {"province": "广西"}),
+    ("who-checks-whom", {}),
+    ("who-checks-whom", {"relation": "检察"}),
 ]
 # The whole answer holds more than this many rows (unbound parameters), so that it spans several buckets.
 FEW_ROWS = {"figures-over-time": 1}
@@ -98,6 +101,9 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
             # Its pattern gives more combinations than rows have (cheaper to find): the kinds come from
             # sub-selects, the relation from the same join as the query's own.
             assert page_by.pattern.split("} } } ")[-1] in flat
+        elif name == "who-checks-whom":
+            # The query's own pattern, for the relations some measure has only.
+            assert page_by.pattern.split(" . FILTER EXISTS")[0].split(" ", 1)[1] in flat
         elif page_by.unbound is None:
             parts = page_by.pattern.split(" . ")  # or each of its triples, written with the subject's other ones
             assert page_by.pattern.rstrip(" .") in flat or all(part.split(" ", 1)[1] in flat for part in parts)
