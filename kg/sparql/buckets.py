@@ -18,9 +18,9 @@ Why it is exact: every row of the answer has ``?k`` bound to one of the values
 is sorted by ``?k`` first, so the rows whose ``?k`` is among the n smallest values
 are exactly the answer's first rows, in the same order (the engine sorts them by the
 same ``ORDER BY``). Sorting here must agree with the engine: Oxigraph orders IRIs by
-their text, code point by code point, as Python orders strings; a value that is not
-an IRI (a blank node, a literal) has an order of the engine's own, and then the
-query is paged whole. Restricting a variable bound by a required pattern with a
+their text, code point by code point, as Python orders strings, and plain strings
+(``"external"``) by their text too; any other value (a blank node, a number, a
+tagged literal) has an order of the engine's own, and then the query is paged whole. Restricting a variable bound by a required pattern with a
 ``VALUES`` block in the same group does not change which rows have that value, and
 rows with other values cannot merge with them: for ``SELECT DISTINCT`` (where ``?k``
 need not be projected) a row repeating one of an earlier bucket is dropped here, as
@@ -55,6 +55,8 @@ import pyoxigraph as ox
 
 from kg.sparql import lexer
 from kg.sparql.results import QueryResult
+
+XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 
 # Deeper pages: the whole sorted answer costs about as much as the buckets before them.
 MAX_ROWS = 5_000
@@ -142,12 +144,25 @@ def _around(text: str, first: str, last: str = "") -> str:
 
 
 def _sorted_keys(found: QueryResult) -> list[tuple[ox.NamedNode, ...]] | None:
-    """The key rows sorted as the engine sorts IRIs (by their text), or None when one is not an IRI."""
-    if not all(isinstance(term, ox.NamedNode) for row in found.rows for term in row):
+    """The key rows sorted as the engine sorts IRIs (by their text), or None when one is not an IRI.
+
+    A key of plain strings (``"external"``, no language or datatype) sorts by its text too, as
+    SPARQL compares them; each key holds terms of one kind (IRIs and strings sort apart).
+    """
+    if not all(_same_kind(column) for column in zip(*found.rows, strict=True)):
         return None
     keys: list[tuple[ox.NamedNode, ...]] = list(found.rows)  # type: ignore[arg-type]
     keys.sort(key=lambda key: tuple(term.value for term in key))
     return keys
+
+
+def _same_kind(column: tuple[object, ...]) -> bool:
+    """Whether ``column`` holds only IRIs, or only plain strings."""
+    if all(isinstance(term, ox.NamedNode) for term in column):
+        return True
+    return all(
+        isinstance(term, ox.Literal) and term.language is None and term.datatype == XSD_STRING for term in column
+    )
 
 
 def _is_distinct(text: str, select: lexer.Token) -> bool:
@@ -231,9 +246,10 @@ def bucketed_page(
         answer = run(restrict(text, variables, batch, pattern))
         take(answer)
         start += len(batch)
-        # The next batch: as many values as the rows seen so far per value say are needed (a quarter more), or twice as many.
+        # The next batch: as many values as the rows seen so far per value say are needed (a quarter more), at
+        # most twice as many as the last (rows per value can be skewed: a first value of 10 rows, then 340 each).
         per_key = (len(rows) - unbound_rows) / start if start else 0
-        needed = math.ceil((wanted - len(rows)) / per_key * 1.25) if per_key else 0
-        size = max(2 * size, needed)
+        needed = math.ceil((wanted - len(rows)) / per_key * 1.25) if per_key else 2 * size
+        size = max(1, min(needed, 2 * size))
     answer.rows = rows[offset:wanted]  # type: ignore[assignment]
     return answer
