@@ -70,6 +70,20 @@ def test_sparqlwrapper_gets_the_local_answer_for_every_shipped_query(
     assert from_json(answer) == local_answer(store_path, name)  # type: ignore[arg-type]
 
 
+def test_sparqlwrapper_reads_no_shipped_query_as_an_update() -> None:
+    """SPARQLWrapper strips only every other line of a run of comments (its comment pattern eats the newline the
+    next match needs), then takes the first form keyword anywhere in what is left, even inside a word: a header line
+    with "created" made it send `policy-documents` as an update, which the endpoint refuses (403). A word that
+    reads as ASK ("task", "asked") is harmless: ASK and SELECT are both sent as a query."""
+    from kg.query import shipped_query
+
+    updates = {"INSERT", "DELETE", "CREATE", "CLEAR", "DROP", "LOAD", "COPY", "MOVE", "ADD"}
+    client = SPARQLWrapper("http://127.0.0.1:9/sparql")
+    read = {name: client._parseQueryType(shipped_query(name).text) for name in SHIPPED}
+    assert {name: form for name, form in read.items() if form in updates} == {}
+    assert set(read.values()) <= {"SELECT", "ASK"}
+
+
 @pytest.mark.parametrize("name", SHIPPED)
 def test_rdflib_sparqlstore_gets_the_local_answer_for_every_shipped_query(
     endpoint: str, store_path: Path, name: str
