@@ -148,14 +148,8 @@ def ntriples_order(line: str) -> tuple[bool, str]:
     return ("_:" in line, line)
 
 
-def exports_of(ordered: list[ox.Triple]) -> dict[str, bytes]:
-    """graph.ttl, graph.nt and graph.jsonld of triples in canonical order (see :func:`canonical_triples`)."""
-    lines = (ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")
-    return _exports(lines[:-1], ordered)
-
-
 def canonical_exports(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
-    """The three exports of any triples: :func:`canonical_lines`, then :func:`exports_of`'s forms."""
+    """graph.ttl, graph.nt and graph.jsonld of any triples, in canonical order (:func:`canonical_lines`)."""
     return _exports(*canonical_lines(triples))
 
 
@@ -186,7 +180,7 @@ def exports(graph: Graph | Iterable[ox.Triple]) -> dict[str, str]:
     from rdflib import Graph
 
     triples = from_rdflib(graph) if isinstance(graph, Graph) else list(graph)
-    return {name: data.decode("utf-8") for name, data in exports_of(canonical_triples(triples)).items()}
+    return {name: data.decode("utf-8") for name, data in canonical_exports(triples).items()}
 
 
 def to_ntriples(graph: Graph) -> str:

@@ -63,11 +63,11 @@ def run_build(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 def export_bytes(extra: Path) -> int:
     """What the three exports of the seed graph plus ``extra`` take on disk (4 KiB blocks)."""
-    from kg.serialize import canonical_triples, exports_of
+    from kg.serialize import canonical_exports
     from kg.sources import parse_sources, source_files
 
     parsed = parse_sources(source_files([extra]))
-    data = exports_of(canonical_triples(t for _path, triples in parsed for t in triples))
+    data = canonical_exports(t for _path, triples in parsed for t in triples)
     return sum(-(-len(payload) // 4096) * 4096 for payload in data.values())
 
 
