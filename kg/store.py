@@ -125,15 +125,14 @@ class SourcesLoad(Generic[T]):
         self._future = self._pool.submit(self._load, list(sources), then)
 
     def _load(self, sources: list[Source], then: Callable[[ox.Store], T]) -> T:
-        from kg.sources import source_format
+        from kg.sources import parse_file, source_format
 
         for path, data in sources:
-            fmt, base = source_format(path), path.resolve().as_uri()
-            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-                parsed = ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=True)
-                self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in parsed)
+            fmt = source_format(path)
+            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):  # the parser's triples: into the default graph
+                self.store.bulk_extend(ox.Quad(*t) for t in parse_file(path, rename_blank_nodes=True, data=data))
             else:
-                self.store.bulk_load(data, format=fmt, base_iri=base)
+                self.store.bulk_load(data, format=fmt, base_iri=path.resolve().as_uri())
         self.store.flush()
         return then(self.store)
 
