@@ -94,6 +94,54 @@ def test_idle_and_slow_header_connections_neither_block_nor_stay(store_path: Pat
                 sock.close()
 
 
+def test_slow_bodies_are_cut_off_and_a_body_in_time_is_answered(store_path: Path) -> None:
+    """A body sent a byte at a time holds its connection for --header-timeout after its head, no longer."""
+    body = SMALL_QUERY.encode()
+    with serving(store_path, ["--header-timeout", "3"]) as url:
+        host, port = address(url)
+        head = (
+            f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/sparql-query\r\n"
+            f"Accept: application/sparql-results+json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        slow = [socket.create_connection((host, port)) for _ in range(50)]
+        for sock in slow:
+            sock.sendall(head + body[:1])
+        stop = threading.Event()
+
+        def trickle() -> None:  # one more body byte per connection every half second, never the last
+            sent = 1
+            while not stop.wait(0.5) and sent < len(body) - 1:
+                for sock in slow:
+                    try:
+                        sock.sendall(body[sent : sent + 1])
+                    except OSError:
+                        pass
+                sent += 1
+
+        dripper = threading.Thread(target=trickle, daemon=True)
+        dripper.start()
+        try:
+            with socket.create_connection((host, port), timeout=10) as in_time:
+                in_time.sendall(head + body[:5])  # the rest 1 s later: well within the deadline
+                time.sleep(1)
+                in_time.sendall(body[5:])
+                assert in_time.recv(65536).startswith(b"HTTP/1.1 200 ")
+            still_answers(url, deadline=1.0)
+            time.sleep(3.5)  # past --header-timeout after the heads: the server has closed every slow body
+            for sock in slow:
+                sock.settimeout(5)
+                try:
+                    assert sock.recv(1024) == b""  # closed by the server, no answer sent
+                except ConnectionResetError:
+                    pass
+            still_answers(url, deadline=1.0)
+        finally:
+            stop.set()
+            dripper.join()
+            for sock in slow:
+                sock.close()
+
+
 def raw_post(url: str, body: bytes) -> bytes:
     """A direct SPARQL POST over a bare socket (the flood costs the test process next to nothing)."""
     host, port = address(url)

@@ -47,7 +47,10 @@ def serve(
     ] = 16,
     header_timeout: Annotated[
         float,
-        typer.Option("--header-timeout", help="Seconds a client has to send a request's headers; then it is cut off."),
+        typer.Option(
+            "--header-timeout",
+            help="Seconds a client has to send a request's headers, and as many again for its body; then it is cut off.",
+        ),
     ] = 10.0,
     seeds_dir: SeedsDirOption = None,
     cors_origin: Annotated[

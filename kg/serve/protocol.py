@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from kg.errors import QueryError, QueryTimeout
@@ -60,11 +60,15 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise RequestRefused(400, "Content-Length is not a number") from None
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise RequestRefused(413, f"request body too large: the limit is {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestRefused(413, f"request body too large: the limit is {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # The client left, or was cut off for sending its body too slowly (kg.serve.connections): nobody to answer.
+        raise RequestRefused(408, "the request body did not arrive in time") from None
     return b"".join(chunks)
 
 

@@ -38,7 +38,7 @@ def run(
         proxy_headers=True,
         server_header=False,
         timeout_keep_alive=5,
-        # Every request head must arrive within --header-timeout; an idle or slow connection is closed.
+        # Every request head, then its body, must arrive within --header-timeout; an idle or slow connection is closed.
         http=protocol_with_head_timeout(settings.header_timeout),
         # No limit_concurrency: uvicorn counts idle connections against it. Queries have their own
         # capacity (--concurrent-queries, --waiting-queries: past it 503 at once), pages theirs.
