@@ -555,6 +555,32 @@ def test_svg_heatmap_keeps_chinese_labels_as_text(data: Adoptions) -> None:
     assert compare.heatmap(matrix, fmt="svg").data == svg
 
 
+def test_heatmap_says_what_a_white_cell_means(data: Adoptions) -> None:
+    """A zero cell is white and unlabelled: the colour bar's 0 and the caveat under the plot read it as 未提及."""
+    for lang, zero, caveat_text in (
+        (
+            "zh",
+            "0 = 未提及",
+            "每列只反映该省一个机关的一篇约千字发言所报告的内容：0 表示原文未提及，不能据此推断该省没有这项做法。",
+        ),
+        ("en", "0 = not reported in the source", "0 means not reported in the source, which does not show"),
+    ):
+        matrix = compare.build_matrix(data, count="measures")
+        root = ET.fromstring(compare.heatmap(matrix, fmt="svg", lang=lang).data)
+        lines = ["".join(e.itertext()).strip() for e in root.iter() if e.tag.endswith("}text")]
+        assert zero in lines
+        assert caveat_text in (" " if lang == "en" else "").join(lines)
+
+
+def test_heatmap_caveat_wraps_by_display_width() -> None:
+    from kg.compare.render.heatmap import wrap
+
+    assert wrap("abc def  ghi", 7) == ["abc def", "ghi"]
+    assert wrap("中文：0 表示", 6) == ["中文：", "0 表示"]  # a Chinese character is two columns wide
+    assert wrap("", 5) == []
+    assert wrap("overlong", 3) == ["overlong"]  # a word longer than a line is kept whole
+
+
 def test_missing_cjk_font_warns_clearly(data: Adoptions, monkeypatch: pytest.MonkeyPatch) -> None:
     # The module, not the package: the heatmap reads its own CJK_FAMILIES.
     monkeypatch.setattr(importlib.import_module("kg.compare.render.heatmap"), "CJK_FAMILIES", ("No Such CJK Family",))

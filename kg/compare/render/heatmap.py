@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import warnings
 from collections.abc import Iterable
@@ -12,7 +13,7 @@ from typing import Any
 from kg.compare.counting import Matrix
 from kg.compare.options import check_choice
 from kg.compare.render.text import display_width
-from kg.compare.words import rule_words, title_of
+from kg.compare.words import caveat, rule_words, title_of, word
 
 #: CJK font families, most wanted first (Debian's fonts-noto-cjk provides the first).
 CJK_FAMILIES: tuple[str, ...] = (
@@ -47,6 +48,24 @@ def cjk_font() -> str | None:
 
 def needs_cjk(texts: Iterable[str]) -> bool:
     return any(unicodedata.east_asian_width(ch) in "WF" for text in texts for ch in text)
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` terminal columns: broken at spaces, or between Chinese characters."""
+    lines: list[str] = []
+    line = ""
+    # A run of narrow characters is a word; a wide character is one of its own (Chinese breaks anywhere).
+    for piece in re.findall(r"[^\s\u2e80-\U0002ffff]+|\s|.", text):
+        if piece.isspace() and not line:
+            continue
+        if line and display_width(line + piece) > columns:
+            lines.append(line.rstrip())
+            line = "" if piece.isspace() else piece
+        else:
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,9 @@ def heatmap(matrix: Matrix, fmt: str = "png", lang: str = "zh", title: str | Non
     longest_column = max((display_width(t) for t in col_labels), default=4) * unit
     rotate = longest_column > cell_width - 0.1  # long column names are set at an angle
     width = round(max((display_width(t) for t in row_labels), default=4) * unit + 0.4 + cell_width * n_cols + 1.3, 1)
-    height = round(1.2 + 0.3 * n_rows + (longest_column * 0.65 if rotate else 0.2), 1)
+    # The caveat under the plot: a white (0) cell is "not reported in the source", never "not adopted".
+    caveat_lines = wrap(caveat(lang, matrix.across), max(int((width - 0.4) / 0.06), 20))
+    height = round(1.2 + 0.3 * n_rows + (longest_column * 0.65 if rotate else 0.2) + 0.16 * len(caveat_lines), 1)
     rc: Any = {
         "font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
         "font.size": 9,
@@ -136,6 +157,8 @@ def heatmap(matrix: Matrix, fmt: str = "png", lang: str = "zh", title: str | Non
         ticks = range(0, max(peak, 1) + 1, max(1, (peak + 9) // 10))
         bar = fig.colorbar(image, ax=ax, shrink=min(1.0, 6 / n_rows + 0.2), pad=0.02, ticks=list(ticks))
         bar.set_label(rule_words(matrix.rule, lang)[0])
+        bar.ax.set_yticklabels([f"0 = {word('not-reported', lang)}" if t == 0 else str(t) for t in ticks])
+        fig.supxlabel("\n".join(caveat_lines), fontsize=7.5, color="#57606a")
         ax.set_title(title, pad=10, fontsize=11)
         buffer = io.BytesIO()
         metadata: dict[str, Any] = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
