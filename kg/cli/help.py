@@ -21,7 +21,6 @@ import textwrap
 MAX_WIDTH, INDENT, COL_MAX, COL_SPACING = 80, 2, 30, 2
 
 #: The options of ``kg`` itself, as click names them in the help (``--project`` takes a path).
-OPTION_NAMES = (("--project <path>", "PROJECT_HELP"), ("--version", "VERSION_HELP"))
 HELP_OPTION = ("--help", "Show this message and exit.")
 
 
@@ -78,7 +77,7 @@ def top_level_help(width: int | None = None, prog: str | None = None) -> str | N
     usage_prefix = f"Usage: {prog} "
     if width < len(usage_prefix) + 20:
         return None
-    options = [(name, getattr(kg.cli, constant)) for name, constant in OPTION_NAMES] + [HELP_OPTION]
+    options = [("--project <path>", kg.cli.PROJECT_HELP), ("--version", kg.cli.VERSION_HELP), HELP_OPTION]
     commands = [(name, summary) for name, (_module, summary) in kg.cli.COMMANDS.items()]
     option_lines = _definitions(options, width)
     command_lines = _definitions(commands, width)
