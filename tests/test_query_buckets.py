@@ -266,6 +266,8 @@ def test_the_first_sort_keys_and_the_header_line() -> None:
         both.refined(PageBy(("a", "b", "c"), "?c ?q ?y"))
     with pytest.raises(ValueError, match="first key alone"):
         first.refined(PageBy(("b", "a"), "?b ?q ?a"))
+    with pytest.raises(ValueError, match="first key alone"):
+        first.refined(PageBy(("a",), "?a ?q ?y"))
     with pytest.raises(ValueError, match="needs a line of the first key's values"):
         both.with_unbound("b", "?a ?r ?z")  # its combinations would miss the first values of rows without ?b
     with pytest.raises(ValueError, match="only the first key, or the second"):

@@ -92,7 +92,12 @@ class PageBy:
 
     def refined(self, keys: PageBy) -> PageBy:
         """These first-key values, with the combinations of ``keys`` (a later ``# page-by ?k1 ?k2: …`` line)."""
-        if len(self.variables) != 1 or self.unbound is not None or keys.variables[:1] != self.variables:
+        if (
+            len(self.variables) != 1
+            or self.unbound is not None
+            or keys.variables[:1] != self.variables[:1]
+            or len(keys.variables) < 2
+        ):
             raise ValueError(f"# page-by {_names(keys.variables)}: must follow a line of its first key alone")
         return replace(keys, firsts=self.pattern)
 
