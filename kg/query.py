@@ -20,7 +20,7 @@ import difflib
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -105,9 +105,9 @@ def _read_header(path: Path) -> ShippedQuery:
         if not line.startswith("#"):
             break
         if declared := page_by_header(line):
-            page_by = declared
+            page_by = declared if page_by is None else page_by.refined(declared)
         elif (unbound := page_by_unbound(line)) and page_by is not None:
-            page_by = replace(page_by, unbound=unbound)
+            page_by = page_by.with_unbound(*unbound)
         elif match := _PARAM_LINE.match(line):
             params[match.group(1)] = match.group(2).strip()
         elif match := _CQ_LINE.match(line):

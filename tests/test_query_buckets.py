@@ -102,8 +102,11 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
             # sub-selects, the relation from the same join as the query's own.
             assert page_by.pattern.split("} } } ")[-1] in flat
         elif name == "who-checks-whom":
-            # The query's own pattern, for the relations some measure has only.
-            assert page_by.pattern.split(" . FILTER EXISTS")[0].split(" ", 1)[1] in flat
+            # The relations: the query's own pattern, for those some measure has only; then a province of any
+            # organ, the first pattern of the OPTIONAL that binds the second key.
+            assert page_by.firsts is not None and page_by.unbound_at == 1
+            assert page_by.firsts.split(" . FILTER EXISTS")[0].split(" ", 1)[1] in flat
+            assert f"OPTIONAL {{ {page_by.pattern} ." in flat
         elif page_by.unbound is None:
             parts = page_by.pattern.split(" . ")  # or each of its triples, written with the subject's other ones
             assert page_by.pattern.rstrip(" .") in flat or all(part.split(" ", 1)[1] in flat for part in parts)
@@ -147,11 +150,19 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     names = " ".join(f"?{v}" for v in variables)
     texts = list(asked)
     # The first text asks for the first key's values; the last for the rows of the smallest keys only.
-    assert texts[0].endswith(f"SELECT DISTINCT ?{variables[0]} WHERE {{ {shipped.page_by.pattern} }}")
+    firsts_pattern = shipped.page_by.firsts or shipped.page_by.pattern
+    assert texts[0].endswith(f"SELECT DISTINCT ?{variables[0]} WHERE {{ {firsts_pattern} }}")
     firsts = sorted(str(row[0]) for row in run(texts[0]).rows)  # type: ignore[operator]
     assert len(firsts) > 1 and firsts[0].startswith(("<", '"'))
     rest = texts[1:]
-    if shipped.page_by.unbound is not None:
+    if shipped.page_by.unbound is not None and shipped.page_by.unbound_at == 1:
+        # Rows of the first value without the second key would come first: one solution of their pattern is
+        # asked for (who-checks-whom: no measure of an organ in no province on the curated graph).
+        probe = rest.pop(0)
+        restricted = f"VALUES ?{variables[0]} {{ {firsts[0]} }}"
+        assert probe.endswith(f"SELECT * WHERE {{ {restricted} {shipped.page_by.unbound} }} LIMIT 1")
+        assert not run(probe).rows  # type: ignore[operator]
+    elif shipped.page_by.unbound is not None:
         # Rows without the key would come first: one solution of their pattern is asked for, and if there is
         # one (organs: two national organs), those rows.
         probe = rest.pop(0)
@@ -238,11 +249,101 @@ def test_the_first_sort_keys_and_the_header_line() -> None:
     assert page_by_header("# page-by ?a ?b: ?a ?p ?b") == PageBy(("a", "b"), "?a ?p ?b")
     assert page_by_header("# Paging: a page …") is None
     assert page_by_header("# page-by unbound: ?a ?p ?b") is None
-    assert page_by_unbound("# page-by unbound: ?a ?p ?b . MINUS { ?b ?q ?c }") == "?a ?p ?b . MINUS { ?b ?q ?c }"
+    assert page_by_unbound("# page-by unbound: ?a ?p ?b . MINUS { ?b ?q ?c }") == (
+        None,
+        "?a ?p ?b . MINUS { ?b ?q ?c }",
+    )
+    assert page_by_unbound("# page-by unbound ?b: ?a ?p ?c") == ("b", "?a ?p ?c")
     assert page_by_unbound("# page-by ?a: ?a ?p ?b") is None
+    # A second line of more keys: the first line's pattern gives the first key's values, the second the combinations.
+    first, both = PageBy(("a",), "?a ?p ?x"), PageBy(("a", "b"), "?b ?q ?y")
+    assert first.refined(both) == PageBy(("a", "b"), "?b ?q ?y", firsts="?a ?p ?x")
+    assert first.refined(both).with_unbound("b", "?a ?r ?z") == PageBy(
+        ("a", "b"), "?b ?q ?y", "?a ?r ?z", unbound_at=1, firsts="?a ?p ?x"
+    )
+    assert both.with_unbound(None, "?a ?r ?z") == PageBy(("a", "b"), "?b ?q ?y", "?a ?r ?z")
+    with pytest.raises(ValueError, match="first key alone"):
+        both.refined(PageBy(("a", "b", "c"), "?c ?q ?y"))
+    with pytest.raises(ValueError, match="first key alone"):
+        first.refined(PageBy(("b", "a"), "?b ?q ?a"))
+    with pytest.raises(ValueError, match="first key alone"):
+        first.refined(PageBy(("a",), "?a ?q ?y"))
+    with pytest.raises(ValueError, match="needs a line of the first key's values"):
+        both.with_unbound("b", "?a ?r ?z")  # its combinations would miss the first values of rows without ?b
+    with pytest.raises(ValueError, match="only the first key, or the second"):
+        first.refined(PageBy(("a", "b", "c"), "?c ?q ?y")).with_unbound("c", "?a ?r ?z")
+    with pytest.raises(ValueError, match="only the first key, or the second"):
+        first.with_unbound("b", "?a ?r ?z")
     measures = shipped_query("measures").page_by
     assert measures == PageBy(
         ("prov", "measure"),
         "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ",
         "?measure zf:adoptedBy ?organ . MINUS { ?organ zf:inProvince ?anyProvince }",
     )
+
+
+# who-checks-whom on a graph small enough to work out by hand: two relations, two provinces, and an organ in
+# no province (o0) whose measures have no ?prov. Each measure has one row (no unit, no other organ: the
+# adopting organ checks; m6 names the organ it checks).
+CHECKS_GRAPH = """
+@prefix zf: <https://w3id.org/zhengfa-kg/def/> .
+@prefix zfr: <https://w3id.org/zhengfa-kg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+zfr:rel-a skos:notation "1" ; skos:prefLabel "甲监督"@zh, "alpha"@en .
+zfr:rel-b skos:notation "2" ; skos:prefLabel "乙监督"@zh, "beta"@en .
+zfr:p1 zf:shortName "一省"@zh .
+zfr:p2 zf:shortName "二省"@zh .
+zfr:o0 rdfs:label "国家机关"@zh .
+zfr:o1 zf:inProvince zfr:p1 ; rdfs:label "一省机关"@zh .
+zfr:o2 zf:inProvince zfr:p2 ; rdfs:label "二省机关"@zh .
+zfr:m1 a zf:Measure ; zf:supervisionRelation zfr:rel-a ; zf:adoptedBy zfr:o2 ; rdfs:label "措施一"@zh .
+zfr:m2 a zf:Measure ; zf:supervisionRelation zfr:rel-a ; zf:adoptedBy zfr:o0 ; rdfs:label "措施二"@zh .
+zfr:m3 a zf:Measure ; zf:supervisionRelation zfr:rel-a ; zf:adoptedBy zfr:o1 ; rdfs:label "措施三"@zh .
+zfr:m4 a zf:Measure ; zf:supervisionRelation zfr:rel-b ; zf:adoptedBy zfr:o0 ; rdfs:label "措施四"@zh .
+zfr:m5 a zf:Measure ; zf:supervisionRelation zfr:rel-b ; zf:adoptedBy zfr:o1 ; rdfs:label "措施五"@zh .
+zfr:m6 a zf:Measure ; zf:supervisionRelation zfr:rel-a ; zf:adoptedBy zfr:o1 ; zf:supervisesOrgan zfr:o2 ;
+    rdfs:label "措施六"@zh .
+zfr:m7 a zf:Measure ; zf:supervisionRelation zfr:rel-b ; zf:adoptedBy zfr:o2 ; rdfs:label "措施七"@zh .
+"""
+
+
+def test_rows_without_a_second_key_come_first_within_their_first_key() -> None:
+    # who-checks-whom sorts by relation, then by a province bound in an OPTIONAL: within each relation the
+    # measures of the organ in no province (m2 for "1", m4 for "2") come first, then province p1, then p2.
+    store = ox.Store()
+    store.load(CHECKS_GRAPH.encode(), ox.RdfFormat.TURTLE)
+    shipped = shipped_query("who-checks-whom")
+    assert shipped.page_by is not None and shipped.page_by.unbound_at == 1
+    asked, run = raw_runner(store)
+    by_hand = {
+        "UNDEF": [
+            ("1", None, "m2", "o0", None),
+            ("1", "一省", "m3", "o1", None),
+            ("1", "一省", "m6", "o1", "o2"),
+            ("1", "二省", "m1", "o2", None),
+            ("2", None, "m4", "o0", None),
+            ("2", "一省", "m5", "o1", None),
+            ("2", "二省", "m7", "o2", None),
+        ],
+        '"乙"': [("2", None, "m4", "o0", None), ("2", "一省", "m5", "o1", None), ("2", "二省", "m7", "o2", None)],
+    }
+    for relation, expected in by_hand.items():
+        values = {"relation": relation}
+        whole = run(lexer.inject_values(shipped.text, values))  # type: ignore[operator]
+        short = [
+            tuple(None if term is None else term.value.rsplit("/", 1)[-1] for term in row)
+            for row in whole.rows  # type: ignore[attr-defined]
+        ]
+        columns = [whole.variables.index(name) for name in ("relNotation", "provName", "measure", "checker", "checked")]  # type: ignore[attr-defined]
+        assert [tuple(row[i] for i in columns) for row in short] == expected
+        asked.clear()
+        for size in (1, 2, 3, 4, 8):
+            for offset in range(0, len(expected) + 1):
+                page = bucketed_page(shipped.text, values, shipped.page_by, size, offset, run)  # type: ignore[arg-type]
+                assert page is not None and page.rows == whole.rows[offset : offset + size], (relation, size, offset)  # type: ignore[attr-defined]
+        # Rows without a province were asked for relation by relation, their own pattern joined, ?prov unbound
+        # last (for relation "1" too when only "2" is asked for: the pattern knows no parameter, and finds m2).
+        unbound = [text for text in asked if "FILTER(!BOUND(?prov))" in text]
+        for notation in ("1", "2"):
+            assert any(f'VALUES (?relNotation) {{ ("{notation}") }} ?measure zf:adoptedBy' in text for text in unbound)

@@ -14,7 +14,8 @@ time, as the page needs them: reading all 21,000 (province, measure) pairs of a
 million-triple graph takes 0.6 s, those of the first province 0.02 s.
 
 Why it is exact: every row of the answer has ``?k`` bound to one of the values
-(the declared pattern is one of the query's own required patterns), and the answer
+(the declared pattern gives every value a row has, as one of the query's own required
+patterns does; it may give more, and a value of no row is an empty bucket), and the answer
 is sorted by ``?k`` first, so the rows whose ``?k`` is among the n smallest values
 are exactly the answer's first rows, in the same order (the engine sorts them by the
 same ``ORDER BY``). Sorting here must agree with the engine: Oxigraph orders IRIs by
@@ -28,28 +29,40 @@ the whole answer drops it; a query with ``GROUP BY`` in its outermost SELECT mus
 declare it. The header's author promises the pattern; a test checks every page.
 
 A shipped query declares it in its header: ``# page-by ?fact: ?fact prov:wasDerivedFrom ?evidence``
-(``# page-by ?cat ?mech: pattern`` for the first two keys).
+(``# page-by ?cat ?mech: pattern`` for the first two keys). A line of the first key alone
+followed by a line of more keys (``# page-by ?k1: pattern1`` then ``# page-by ?k1 ?k2:
+pattern2``) takes the first key's values from ``pattern1`` and the combinations of each
+from ``pattern2`` (``VALUES ?k1 { … } pattern2``; ``pattern2`` need not bind ``?k1``: then
+every ``?k2`` it gives is combined with the value, a superset).
 
-A first key bound inside an ``OPTIONAL`` (``measures`` sorts by a province that an
-organ may lack) is declared with a second line, ``# page-by unbound: pattern``, that
-every row without the key satisfies. Such rows sort first (an unbound value sorts
-before any IRI): the pattern is asked for one solution (cheap), and only if it has one
-are they asked for, with the pattern first and ``FILTER(!BOUND(?k))`` last in the
-query's group. The buckets of key values then join the key's own pattern first as well
-(``VALUES ?k { … } pattern``): a ``VALUES`` block alone would let a row whose
-``OPTIONAL`` did not bind the key through with the bucket's value. Exact when the author
-keeps the promises: every row with the key satisfies the key's pattern with its own
-values, every row without it the unbound pattern, and no row without it the key's
-pattern; both patterns bind only variables that every row binds. Only the first key may
-be unbound.
+A key bound inside an ``OPTIONAL`` (``measures`` sorts by a province that an organ may
+lack, ``who-checks-whom`` by relation and then such a province) is declared with a
+further line, ``# page-by unbound: pattern`` for the first key or ``# page-by unbound ?k2:
+pattern`` for the second, a pattern that every row without the key satisfies. An unbound
+value sorts before any IRI or string, so such rows come before the rows with the key that
+share the keys before it: before every bucket (the first key), or before the combinations
+of each first value (the second key; its first values then must come from a line of the
+first key alone, which every row satisfies: the keys' pattern gives none for rows without
+``?k2``). Where they would come (once; or per first value, as the page reaches it, fixed by
+``VALUES ?k1 { … }``) the pattern is asked for one solution (cheap), and only if it has one
+are those rows asked for: the first key's value fixed, the pattern next and
+``FILTER(!BOUND(?k))`` last in the query's group. The buckets of key values then join the
+keys' pattern too (``VALUES (?k1 ?k2) { … } pattern``): a ``VALUES`` block alone would let a
+row whose ``OPTIONAL`` did not bind the key through with the bucket's value. Exact when
+the author keeps the promises: every row with the key satisfies the keys' pattern with its
+own values, every row without it the unbound pattern, and no row without it the keys'
+pattern; and each pattern, joined to the rows it selects, binds no variable they do not
+bind and gives each solution once (so a row meets at most one solution, and adds nothing
+from it). Only the first key, or the second, may be unbound.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
@@ -62,7 +75,7 @@ XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 MAX_ROWS = 5_000
 
 PAGE_BY_LINE = re.compile(r"^#\s*page-by\s+((?:\?[A-Za-z_][A-Za-z0-9_]*\s*)+):\s*(.+)$")
-PAGE_BY_UNBOUND_LINE = re.compile(r"^#\s*page-by\s+unbound\s*:\s*(.+)$")
+PAGE_BY_UNBOUND_LINE = re.compile(r"^#\s*page-by\s+unbound\s*(\?[A-Za-z_][A-Za-z0-9_]*)?\s*:\s*(.+)$")
 
 
 @dataclass(frozen=True)
@@ -71,8 +84,31 @@ class PageBy:
 
     variables: tuple[str, ...]
     pattern: str
-    # Rows without the (single) key satisfy this pattern: the key is bound in an OPTIONAL.
+    # Rows without the key ``variables[unbound_at]`` (bound in an OPTIONAL) satisfy this pattern.
     unbound: str | None = None
+    unbound_at: int = 0
+    # The first key's values, when ``pattern`` is not the way to them (dearer, or missing rows without a later key).
+    firsts: str | None = None
+
+    def refined(self, keys: PageBy) -> PageBy:
+        """These first-key values, with the combinations of ``keys`` (a later ``# page-by ?k1 ?k2: …`` line)."""
+        if (
+            len(self.variables) != 1
+            or self.unbound is not None
+            or keys.variables[:1] != self.variables[:1]
+            or len(keys.variables) < 2
+        ):
+            raise ValueError(f"# page-by {_names(keys.variables)}: must follow a line of its first key alone")
+        return replace(keys, firsts=self.pattern)
+
+    def with_unbound(self, variable: str | None, pattern: str) -> PageBy:
+        """The same keys, one of which (the first unless named) may be unbound: rows without it satisfy ``pattern``."""
+        at = self.variables.index(variable) if variable in self.variables else -1 if variable else 0
+        if at not in (0, 1) or at >= len(self.variables):
+            raise ValueError(f"# page-by unbound {variable}: only the first key, or the second of several, may be")
+        if at == 1 and self.firsts is None:
+            raise ValueError(f"# page-by unbound {variable}: needs a line of the first key's values alone before")
+        return replace(self, unbound=pattern, unbound_at=at)
 
 
 def page_by_header(line: str) -> PageBy | None:
@@ -83,10 +119,12 @@ def page_by_header(line: str) -> PageBy | None:
     return PageBy(tuple(v.lstrip("?") for v in match.group(1).split()), match.group(2).strip())
 
 
-def page_by_unbound(line: str) -> str | None:
-    """The pattern of a ``# page-by unbound: pattern`` header line, if ``line`` is one."""
+def page_by_unbound(line: str) -> tuple[str | None, str] | None:
+    """The key (None: the first) and the pattern of a ``# page-by unbound ?k: pattern`` header line, if ``line`` is one."""
     match = PAGE_BY_UNBOUND_LINE.match(line)
-    return match.group(1).strip() if match else None
+    if match is None:
+        return None
+    return (match.group(1) and match.group(1)[1:]) or None, match.group(2).strip()
 
 
 def first_order_keys(text: str) -> tuple[str, ...]:
@@ -125,10 +163,17 @@ def restrict(
     text: str, variables: tuple[str, ...], keys: list[tuple[ox.NamedNode, ...]], pattern: str | None = None
 ) -> str:
     """``text`` with ``VALUES (?k1 …) { … }`` (and ``pattern`` after it) first in its outermost WHERE group."""
-    names = " ".join(f"?{v}" for v in variables)
-    rows = " ".join("(" + " ".join(str(term) for term in key) + ")" for key in keys)
-    block = f"VALUES ({names}) {{ {rows} }}"
+    block = _values(variables, keys)
     return _around(text, f"{block} {pattern} ." if pattern else block)
+
+
+def _names(variables: tuple[str, ...]) -> str:
+    return " ".join(f"?{v}" for v in variables)
+
+
+def _values(variables: tuple[str, ...], keys: list[tuple[ox.NamedNode, ...]]) -> str:
+    rows = " ".join("(" + " ".join(str(term) for term in key) + ")" for key in keys)
+    return f"VALUES ({_names(variables)}) {{ {rows} }}"
 
 
 def _around(text: str, first: str, last: str = "") -> str:
@@ -190,26 +235,40 @@ def bucketed_page(
         return None
     select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
     prologue = text[: select.start]
-    names = " ".join(f"?{v}" for v in variables)
+    names = _names(variables)
     # The first key's values first; the combinations of several keys one first value at a time, as the page needs them.
-    firsts = _sorted_keys(run(f"{prologue}SELECT DISTINCT ?{variables[0]} WHERE {{ {page_by.pattern} }}"))
+    firsts = _sorted_keys(
+        run(f"{prologue}SELECT DISTINCT ?{variables[0]} WHERE {{ {page_by.firsts or page_by.pattern} }}")
+    )
     if firsts is None:
         return None
-    keys: list[tuple[ox.NamedNode, ...]] = [] if len(variables) > 1 else firsts
+    unbound, at = page_by.unbound, page_by.unbound_at
+    # Buckets in the answer's order: key values, and whether they are a bucket of rows without the unbound key
+    # (then the values are those of the keys before it).
+    buckets: list[tuple[tuple[ox.NamedNode, ...], bool]] = []
+    if unbound is not None and at == 0 and run(f"{prologue}SELECT * WHERE {{ {unbound} }} LIMIT 1").rows:
+        # Rows without the first key sort first; asked for only if the pattern they satisfy has a solution.
+        buckets.append(((), True))
+    if len(variables) == 1:
+        buckets.extend((key, False) for key in firsts)
     asked_firsts = 0 if len(variables) > 1 else len(firsts)
 
     def known(count: int) -> bool:
-        """Whether ``count`` keys are known, fetching the combinations of further first values until they are."""
+        """Whether ``count`` buckets are known, fetching those of further first values until they are."""
         nonlocal asked_firsts
-        while len(keys) < count and asked_firsts < len(firsts):
+        while len(buckets) < count and asked_firsts < len(firsts):
             first = firsts[asked_firsts][0]
-            found = run(
-                f"{prologue}SELECT DISTINCT {names} WHERE {{ VALUES ?{variables[0]} {{ {first} }} {page_by.pattern} }}"
+            restricted = f"VALUES ?{variables[0]} {{ {first} }}"
+            if unbound is not None and at == 1:
+                # Rows of this first value without the second key sort before its combinations.
+                if run(f"{prologue}SELECT * WHERE {{ {restricted} {unbound} }} LIMIT 1").rows:
+                    buckets.append(((first,), True))
+            combinations = _sorted_keys(
+                run(f"{prologue}SELECT DISTINCT {names} WHERE {{ {restricted} {page_by.pattern} }}")
             )
-            combinations = _sorted_keys(found)
             if combinations is None:
                 return False
-            keys.extend(combinations)
+            buckets.extend((key, False) for key in combinations)
             asked_firsts += 1
         return True
 
@@ -219,7 +278,9 @@ def bucketed_page(
     rows: list[tuple[object, ...]] = []
     seen: set[tuple[object, ...]] = set()
 
-    def take(answer: QueryResult) -> None:
+    def take(answer: QueryResult) -> int:
+        """Keep ``answer``'s rows; how many."""
+        before = len(rows)
         for row in answer.rows:
             # SELECT DISTINCT: a row of a later bucket that repeats an earlier one is not in the whole answer either.
             if distinct:
@@ -227,28 +288,34 @@ def bucketed_page(
                     continue
                 seen.add(row)
             rows.append(row)
+        return len(rows) - before
 
+    # With an unbound key, the key's pattern is joined too (a VALUES block alone would let rows without the key through).
+    pattern = page_by.pattern if unbound is not None else None
     answer: QueryResult | None = None
-    unbound_rows = 0
-    if page_by.unbound is not None:
-        # Rows without the key sort first; ask for them only if the pattern they satisfy has a solution.
-        if run(f"{prologue}SELECT * WHERE {{ {page_by.unbound} }} LIMIT 1").rows:
-            answer = run(_around(text, page_by.unbound + " .", f"FILTER(!BOUND(?{variables[0]}))"))
-            take(answer)
-            unbound_rows = len(rows)
-    # With the unbound pattern, the key's pattern is joined too (a VALUES block alone would let rows without the key through).
-    pattern = page_by.pattern if page_by.unbound is not None else None
     start, size = 0, 1
-    while answer is None or (len(rows) < wanted and (start < len(keys) or asked_firsts < len(firsts))):
+    keyed_rows = keyed = 0  # rows of the buckets of key values so far, and those buckets
+    while answer is None or (len(rows) < wanted and (start < len(buckets) or asked_firsts < len(firsts))):
         if not known(start + size):
             return None
-        batch = keys[start : start + size]
-        answer = run(restrict(text, variables, batch, pattern))
-        take(answer)
+        if start < len(buckets) and buckets[start][1]:
+            # Rows without the key: its unbound pattern first, the keys before it fixed, the key unbound last.
+            before_key, _ = buckets[start]
+            fixed = f"{_values(variables[:at], [before_key])} " if before_key else ""
+            answer = run(_around(text, f"{fixed}{unbound} .", f"FILTER(!BOUND(?{variables[at]}))"))
+            take(answer)
+            start += 1
+            continue
+        batch = list(itertools.takewhile(lambda bucket: not bucket[1], buckets[start : start + size]))
+        if not batch and answer is not None:
+            break
+        answer = run(restrict(text, variables, [key for key, _ in batch], pattern))
+        keyed_rows += take(answer)
         start += len(batch)
+        keyed += len(batch)
         # The next batch: as many values as the rows seen so far per value say are needed (a quarter more), at
         # most twice as many as the last (rows per value can be skewed: a first value of 10 rows, then 340 each).
-        per_key = (len(rows) - unbound_rows) / start if start else 0
+        per_key = keyed_rows / keyed if keyed else 0
         needed = math.ceil((wanted - len(rows)) / per_key * 1.25) if per_key else 2 * size
         size = max(1, min(needed, 2 * size))
     answer.rows = rows[offset:wanted]  # type: ignore[assignment]
