@@ -7,7 +7,10 @@ A query whose first ``ORDER BY`` key ``?k`` is bound by a plain (non-optional)
 pattern can instead be paged by its values: fetch the distinct values of ``?k``
 (cheap: one pattern, no sort), sort them here, and ask the query itself for the
 rows of the smallest few only (``VALUES ?k { … }`` placed first in its WHERE
-group), taking more values until the page is full. Several first keys page the same
+group), taking more values until the page is full. IRI values come as one text
+(``GROUP_CONCAT`` of their texts: 44,000 fact IRIs in 0.3 s, where reading them as
+44,000 terms took 0.45 s more), and the ones a page asks for are first confirmed to be
+IRIs of the pattern (see "The first key's values, read as one text" below). Several first keys page the same
 way by their combinations (``VALUES (?k1 ?k2) { … }``): smaller buckets, as little
 sorting as a page needs. The combinations are asked for one value of the first key at a
 time, as the page needs them: reading all 21,000 (province, measure) pairs of a
@@ -20,7 +23,14 @@ are exactly the answer's first rows, in the same order (the engine sorts them by
 same ``ORDER BY``). Sorting here must agree with the engine: Oxigraph orders IRIs by
 their text, code point by code point, as Python orders strings, and plain strings
 (``"external"``) by their text too; any other value (a blank node, a number, a
-tagged literal) has an order of the engine's own, and then the query is paged whole. Restricting a variable bound by a required pattern with a
+tagged literal) has an order of the engine's own, and then the query is paged whole.
+Values read as one text are the values, and sorting the texts sorts them, for the
+reasons ``_IriTexts`` gives (every value has a text, the split counts them, no two
+texts repeat, the ones asked for are confirmed IRIs, and IRIs sort before every
+literal). The values are read one per row instead when the text cannot be split into
+them (a value of no text, a text holding the separator, a repeated text) or the one value
+sampled is not an IRI (plain strings); a text asked for that is not an IRI's means
+values of several kinds, and the query is paged whole. Restricting a variable bound by a required pattern with a
 ``VALUES`` block in the same group does not change which rows have that value, and
 rows with other values cannot merge with them: for ``SELECT DISTINCT`` (where ``?k``
 need not be projected) a row repeating one of an earlier bucket is dropped here, as
