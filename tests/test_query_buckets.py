@@ -156,23 +156,25 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     assert page is not None and page.rows == whole.rows[:5]
     variables = shipped.page_by.variables
     names = " ".join(f"?{v}" for v in variables)
-    texts = list(asked)
-    # The first text reads the first key's values as one text; the last asks for the rows of the smallest keys only.
-    assert texts[0].endswith(key_texts_query("", variables[0], shipped.page_by.pattern))
-    count, sample, joined = run(texts[0]).rows[0]  # type: ignore[operator]
-    rest = texts[1:]
+    rest = list(asked)
+    # The first text reads the first key's values, as one text (one key) or one per row (the first of several keys,
+    # or plain strings, which are read one per row after the text); the last asks for the rows of the smallest
+    # keys only.
+    one_per_row = f"SELECT DISTINCT ?{variables[0]} WHERE {{ {shipped.page_by.pattern} }}"
+    count = sample = concatenated = None
+    if len(variables) == 1:
+        assert rest[0].endswith(key_texts_query("", variables[0], shipped.page_by.pattern))
+        count, sample, concatenated = run(rest.pop(0)).rows[0]  # type: ignore[operator]
     if isinstance(sample, ox.NamedNode):
         # IRIs: the sorted texts, confirmed to be IRIs of the pattern before a bucket asks for them.
-        firsts = [f"<{text}>" for text in sorted(joined.value.split(" "))]
+        firsts = [f"<{text}>" for text in sorted(concatenated.value.split(" "))]
         assert str(len(firsts)) == count.value
         confirm = next(i for i, asked_text in enumerate(rest) if "(COUNT(*) AS ?found)" in asked_text)
         assert f"VALUES ?{variables[0]} {{ {' '.join(firsts[:CONFIRM_AT_ONCE])} }}" in rest.pop(confirm)
     else:
-        # Plain strings ("external", notations "1"-"7") are read again, one per row (their kind known).
-        assert name in ("who-supervises-whom", "who-checks-whom")
-        distinct = rest.pop(0)
-        assert distinct.endswith(f"SELECT DISTINCT ?{variables[0]} WHERE {{ {shipped.page_by.pattern} }}")
-        firsts = sorted(str(row[0]) for row in run(distinct).rows)  # type: ignore[operator]
+        assert len(variables) > 1 or name == "who-checks-whom"  # its notations "1"-"7" are plain strings
+        assert rest[0].endswith(one_per_row)
+        firsts = sorted(str(row[0]) for row in run(rest.pop(0)).rows)  # type: ignore[operator]
     assert len(firsts) > 1 and firsts[0].startswith(("<", '"'))
     if shipped.page_by.unbound is not None:
         # Rows without the key would come first: one solution of their pattern is asked for, and if there is
