@@ -361,3 +361,21 @@ def test_plain_string_values_are_read_one_per_row_and_sorted_by_their_text() -> 
         page = bucketed_page(text, {}, page_by, size, offset, run)  # type: ignore[arg-type]
         assert page is not None and page.rows == expected[offset : offset + size]
     assert any(query.startswith("SELECT DISTINCT ?key WHERE") for query in asked)
+
+
+def test_a_page_reads_one_opening_of_the_store(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every query of a page reads the same state of the store, opened once (not once per bucket).
+    import kg.query
+
+    opened: list[object] = []
+    real_open = kg.query._open_store
+
+    def counted(path: Path | None) -> ox.Store:
+        opened.append(path)
+        return real_open(path)
+
+    monkeypatch.setattr(kg.query, "_open_store", counted)
+    session = connect(store=store_path, isolate=False, timeout=30)
+    page = session.run("evidence-of", limit=40)
+    assert len(page) == 40 and page.more
+    assert len(opened) == 1
