@@ -182,10 +182,10 @@ def _same_kind(column: tuple[object, ...]) -> bool:
 # The first key's values, read as one text
 # ---------------------------------------------------------------------------
 #
-# At a million triples, reading evidence-of's 44,000 fact IRIs as 44,000 terms cost 0.45 s in
-# this process: the engine reads each IRI's text from the store (about 0.25 s, which no query
-# avoids: no index holds IRIs in text order), then a term is made per row and its text read
-# back to sort. Concatenated by the engine (GROUP_CONCAT), they come as one text that Python
+# At a million triples, reading evidence-of's 44,000 fact IRIs as 44,000 terms cost 0.48 s in
+# this process: the engine reads each IRI's text from the store (about 0.3 s, which no exact
+# query avoids: no index holds IRIs in text order), then a term is made per row and its text
+# read back to sort. Concatenated by the engine (GROUP_CONCAT), they come as one text that Python
 # splits and sorts (0.03 s), and a term is made only for the keys a page asks for. The text
 # does not say which values are IRIs (asking the engine, isIRI, reads every text a second
 # time), so the values a page asks for are confirmed to be IRIs of the pattern first, a few
@@ -241,7 +241,8 @@ class _IriTexts(Sequence[Key]):
     texts are the same (an IRI and a literal of the same text). Why sorting them sorts the
     values: the values confirmed are IRIs of the pattern, and the engine sorts IRIs by their
     text, before every literal (SPARQL 1.1, 15.1: unbound, blank nodes, IRIs, literals): so the
-    first ``n`` texts, once confirmed, are the ``n`` smallest values, whatever follows. When one
+    first ``n`` texts, once confirmed, are the ``n`` smallest values (every IRI value's text is
+    among the texts), whatever follows. When one
     is not an IRI (a literal's text), some value is a literal, and the values are not all of
     one kind: the query is paged whole, as ``_sorted_keys`` would have it.
     """
