@@ -391,8 +391,12 @@ class Session:
         values = {name: "UNDEF" for name in declared}
         values.update({name: sparql_text(value) for name, value in bindings.items()})
 
+        # Every query of a page reads one opening of the store (one state of it, and opening it at a million
+        # triples costs 0.01-0.02 s a query); a child process (isolate) opens its own.
+        store = self.store if self.isolate else _open_store(self.store)
+
         def run(query: str) -> QueryResult:
-            job = (self.store, query, self.prefixes, "SELECT")
+            job = (store, query, self.prefixes, "SELECT")
             result: QueryResult = run_limited(_run_oxigraph, job, limit, block_network=not allow, isolate=self.isolate)
             return result
 
@@ -451,8 +455,9 @@ def _open_store(store_path: Path | None) -> ox.Store:
     return open_store(store_path)
 
 
-def _run_oxigraph(store_path: Path | None, text: str, prefixes: Mapping[str, str], form: str) -> QueryResult:
-    store = _open_store(store_path)
+def _run_oxigraph(store_path: Path | ox.Store | None, text: str, prefixes: Mapping[str, str], form: str) -> QueryResult:
+    """``text`` run on the store at ``store_path`` (opened here), or on an open store."""
+    store = store_path if isinstance(store_path, ox.Store) else _open_store(store_path)
     from kg.sparql.check import engine_failure, engine_syntax_error
 
     try:

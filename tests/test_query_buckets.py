@@ -16,7 +16,16 @@ import pytest
 from kg.namespaces import PREFIXES
 from kg.query import Session, connect, shipped_queries, shipped_query
 from kg.sparql import lexer
-from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, first_order_keys, page_by_header, page_by_unbound
+from kg.sparql.buckets import (
+    CONFIRM_AT_ONCE,
+    MAX_ROWS,
+    PageBy,
+    bucketed_page,
+    first_order_keys,
+    key_texts_query,
+    page_by_header,
+    page_by_unbound,
+)
 from kg.sparql.results import QueryResult
 from kg.sparql.terms import param_term
 
@@ -33,6 +42,8 @@ PAGED = [
     "who-supervises-whom",
     "who-checks-whom",
 ]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # (query, parameters): unbound, and bound to the example each query's header gives.
 CASES = [
@@ -148,13 +159,27 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     assert page is not None and page.rows == whole.rows[:5]
     variables = shipped.page_by.variables
     names = " ".join(f"?{v}" for v in variables)
-    texts = list(asked)
-    # The first text asks for the first key's values; the last for the rows of the smallest keys only.
+    rest = list(asked)
+    # The first text reads the first key's values, as one text (one key) or one per row (the first of several keys,
+    # or plain strings, which are read one per row after the text); the last asks for the rows of the smallest
+    # keys only.
     firsts_pattern = shipped.page_by.firsts or shipped.page_by.pattern
-    assert texts[0].endswith(f"SELECT DISTINCT ?{variables[0]} WHERE {{ {firsts_pattern} }}")
-    firsts = sorted(str(row[0]) for row in run(texts[0]).rows)  # type: ignore[operator]
+    one_per_row = f"SELECT DISTINCT ?{variables[0]} WHERE {{ {firsts_pattern} }}"
+    count = sample = concatenated = None
+    if len(variables) == 1:
+        assert rest[0].endswith(key_texts_query("", variables[0], firsts_pattern))
+        count, sample, concatenated = run(rest.pop(0)).rows[0]  # type: ignore[operator]
+    if isinstance(sample, ox.NamedNode):
+        # IRIs: the sorted texts, confirmed to be IRIs of the pattern before a bucket asks for them.
+        firsts = [f"<{text}>" for text in sorted(concatenated.value.split(" "))]
+        assert str(len(firsts)) == count.value
+        confirm = next(i for i, asked_text in enumerate(rest) if "(COUNT(*) AS ?found)" in asked_text)
+        assert f"VALUES ?{variables[0]} {{ {' '.join(firsts[:CONFIRM_AT_ONCE])} }}" in rest.pop(confirm)
+    else:
+        assert len(variables) > 1  # every shipped query of one key sorts by IRIs
+        assert rest[0].endswith(one_per_row)
+        firsts = sorted(str(row[0]) for row in run(rest.pop(0)).rows)  # type: ignore[operator]
     assert len(firsts) > 1 and firsts[0].startswith(("<", '"'))
-    rest = texts[1:]
     if shipped.page_by.unbound is not None and shipped.page_by.unbound_at == 1:
         # Rows of the first value without the second key would come first: one solution of their pattern is
         # asked for (who-checks-whom: no measure of an organ in no province on the curated graph).
@@ -347,3 +372,111 @@ def test_rows_without_a_second_key_come_first_within_their_first_key() -> None:
         unbound = [text for text in asked if "FILTER(!BOUND(?prov))" in text]
         for notation in ("1", "2"):
             assert any(f'VALUES (?relNotation) {{ ("{notation}") }} ?measure zf:adoptedBy' in text for text in unbound)
+
+
+def _store_of(triples: list[tuple[str, str, str]]) -> ox.Store:
+    """A store of N-Triples-like (subject, predicate, object) texts."""
+    store = ox.Store()
+    store.load("".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode(), ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def test_iris_read_as_one_text_sort_code_point_by_code_point_as_the_engine_does() -> None:
+    # Fact IRIs whose texts nest (one is the start of the next ones), worked out by hand in code point order:
+    # "-" (U+2D) < "/" (U+2F) < "A" (U+41) < "a" (U+61) < "é" (U+E9) < "中" (U+4E2D) < "Ａ" (U+FF21) < "𠀀"
+    # (U+20000; in UTF-16 it would sort before "Ａ"), and a text sorts before every longer text it starts.
+    by_hand = [
+        ("e", 1),
+        ("f", 1),
+        ("f", 2),
+        ("f/A", 1),
+        ("f/a", 1),
+        ("f/a-b", 1),
+        ("f/a/b", 1),
+        ("f/a/b", 2),
+        ("f/a/b", 3),
+        ("f/a/b/c", 1),
+        ("f/ab", 1),
+        ("f/z", 1),
+        ("f/é", 1),
+        ("f/中", 1),
+        ("f/Ａ", 1),
+        ("f/𠀀", 1),
+    ]
+    base, n = "http://example.org/", "<http://example.org/n>"
+    shuffled = by_hand[2::3] + by_hand[::3] + by_hand[1::3]
+    assert sorted(shuffled) == by_hand
+    store = _store_of(
+        [(f"<{base}{fact}>", n, f'"{value}"^^<http://www.w3.org/2001/XMLSchema#integer>') for fact, value in shuffled]
+    )
+    text = f"PREFIX ex: <{base}>\nSELECT ?fact ?n WHERE {{ ?fact ex:n ?n }} ORDER BY ?fact ?n"
+    expected = [
+        (ox.NamedNode(base + fact), ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer")))
+        for fact, value in by_hand
+    ]
+    asked, run = raw_runner(store)
+    assert run(text).rows == expected  # type: ignore[operator]  # the engine's own order is the one worked out by hand
+    page_by = PageBy(("fact",), "?fact ex:n ?n")
+    for size in (1, 2, 3, 5, 16):
+        for offset in range(len(by_hand) + 1):
+            asked.clear()
+            page = bucketed_page(text, {}, page_by, size, offset, run)  # type: ignore[arg-type]
+            assert page is not None and page.rows == expected[offset : offset + size], (size, offset)
+            # The values came as one text, confirmed IRIs once (13 values: one batch), never read one per row.
+            assert "GROUP_CONCAT(STR(?fact)" in asked[0]
+            assert sum("(COUNT(*) AS ?found)" in query for query in asked) == 1
+            assert not any("SELECT DISTINCT ?fact WHERE { ?fact ex:n ?n }" == query.split("\n")[-1] for query in asked)
+
+
+@pytest.mark.parametrize(
+    "others",
+    [
+        ['"http://example.org/k0"'],  # a literal whose text is an IRI's, sorting first
+        ['"http://example.org/k1"'],  # the same text as an IRI value
+        ['"a b"'],  # a text holding the separator
+        ['"zzz"'],  # not an IRI's text
+        ["_:b1"],  # a blank node (no text)
+        ['"1"^^<http://www.w3.org/2001/XMLSchema#integer>'],
+    ],
+)
+def test_key_values_of_several_kinds_are_paged_whole(others: list[str]) -> None:
+    iris = [f"<http://example.org/k{i}>" for i in range(1, 4)]
+    store = _store_of([("<http://example.org/s>", "<http://example.org/k>", key) for key in iris + others])
+    text = "SELECT ?key WHERE { <http://example.org/s> <http://example.org/k> ?key } ORDER BY ?key"
+    _, run = raw_runner(store)
+    page_by = PageBy(("key",), "<http://example.org/s> <http://example.org/k> ?key")
+    for size, offset in ((1, 0), (2, 1), (10, 0)):
+        assert bucketed_page(text, {}, page_by, size, offset, run) is None  # type: ignore[arg-type]
+
+
+def test_plain_string_values_are_read_one_per_row_and_sorted_by_their_text() -> None:
+    # "a b" holds the separator, "a" starts it: by hand, "" < "a" < "a b" < "ab" < "b".
+    keys = ['"b"', '"a b"', '""', '"ab"', '"a"']
+    store = _store_of([("<http://example.org/s>", "<http://example.org/k>", key) for key in keys])
+    text = "SELECT ?key WHERE { <http://example.org/s> <http://example.org/k> ?key } ORDER BY ?key"
+    expected = [(ox.Literal(value),) for value in ("", "a", "a b", "ab", "b")]
+    asked, run = raw_runner(store)
+    assert run(text).rows == expected  # type: ignore[operator]
+    page_by = PageBy(("key",), "<http://example.org/s> <http://example.org/k> ?key")
+    for size, offset in ((1, 0), (2, 1), (2, 3), (10, 0)):
+        page = bucketed_page(text, {}, page_by, size, offset, run)  # type: ignore[arg-type]
+        assert page is not None and page.rows == expected[offset : offset + size]
+    assert any(query.startswith("SELECT DISTINCT ?key WHERE") for query in asked)
+
+
+def test_a_page_reads_one_opening_of_the_store(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every query of a page reads the same state of the store, opened once (not once per bucket).
+    import kg.query
+
+    opened: list[object] = []
+    real_open = kg.query._open_store
+
+    def counted(path: Path | None) -> ox.Store:
+        opened.append(path)
+        return real_open(path)
+
+    monkeypatch.setattr(kg.query, "_open_store", counted)
+    session = connect(store=store_path, isolate=False, timeout=30)
+    page = session.run("evidence-of", limit=40)
+    assert len(page) == 40 and page.more
+    assert len(opened) == 1
