@@ -12,20 +12,27 @@ its offsets, with its prefix and suffix, which SHACL alone cannot see.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.conformance import Unsupported, compile_shapes, literals_read_alike, shapes_that_may_fail
+from kg.conformance import Checks, Unsupported, compile_shapes, literals_read_alike
 from kg.corpus import load_corpus, load_corpus_from_store
 from kg.evidence import EvidenceProblem, check_evidence, check_evidence_on_store
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SH, curie
 from kg.project import ontology_dir
 from kg.sources import LoadedSources, load_sources, loaded_from, parse_sources, source_files
+
+if TYPE_CHECKING:
+    from kg.sources import Source
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -250,18 +257,34 @@ def validate_parsed(
 
 def _validate_on_store(parsed: Parsed, ntriples: bytes, seed_dirs: list[Path] | None) -> ValidationReport | None:
     """The report, or None where the SPARQL checks cannot prove that the shapes hold."""
-    try:
-        checks = compile_shapes(shapes_graph())
-    except Unsupported:
-        return None
-    if not literals_read_alike(ntriples, checks):
+    checks = _compiled_checks()
+    if checks is None or not literals_read_alike(ntriples, checks):
         return None
     store = ox.Store()  # in memory: the checks run several times faster than on an on-disk store
     store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    if shapes_that_may_fail(store, checks):
+    return _report(parsed, _check_store(store, checks, seed_dirs))
+
+
+def _compiled_checks() -> Checks | None:
+    try:
+        return compile_shapes(shapes_graph())
+    except Unsupported:
         return None
+
+
+def _check_store(
+    store: ox.Store, checks: Checks, seed_dirs: list[Path] | None, stop: threading.Event | None = None
+) -> tuple[list[EvidenceProblem], int] | None:
+    """The quote problems and the number of evidence nodes checked, or None where the SPARQL checks cannot
+    prove that the shapes hold (or ``stop`` was set meanwhile)."""
+    for check in checks.shapes:
+        if (stop is not None and stop.is_set()) or store.query(check.query):
+            return None
     corpus = load_corpus_from_store(store, seed_dirs)
-    checked = check_evidence_on_store(store, corpus)
+    return check_evidence_on_store(store, corpus)
+
+
+def _report(parsed: Parsed, checked: tuple[list[EvidenceProblem], int] | None) -> ValidationReport | None:
     if checked is None:
         return None
     problems, count = checked
@@ -269,6 +292,59 @@ def _validate_on_store(parsed: Parsed, ntriples: bytes, seed_dirs: list[Path] | 
     report = ValidationReport(checked_evidence=count)
     report.violations += [_quote_violation(p, files.get(ox.NamedNode(str(p.evidence)), ())) for p in problems]
     return report
+
+
+class SourcesValidation(Generic[T]):
+    """:func:`validate_parsed` of source files, its store part on a thread of its own (kg build's exports
+    are made meanwhile).
+
+    The thread loads the files into an in-memory store (as :func:`kg.store.load_sources_into` does: the
+    same graph as the parsed files, its blank nodes named otherwise), runs the SPARQL checks and the quote
+    check there, then ``then(store)``, whose result :meth:`counted` returns. pyoxigraph releases the GIL
+    while it loads and queries, so most of this runs on a second core. :meth:`report` takes the parsed files
+    and their N-Triples (for the literal check and for pySHACL, where the checks cannot prove conformance)
+    and gives the report :func:`validate_parsed` would. Use it as a context manager: leaving the block stops
+    the checks between two queries and waits for the thread.
+    """
+
+    def __init__(self, sources: Iterable[Source], seed_dirs: list[Path] | None, then: Callable[[ox.Store], T]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._seed_dirs = seed_dirs
+        self._checks = _compiled_checks()
+        self._stop = threading.Event()
+        self._store = ox.Store()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-validate")
+        # One thread, two tasks in turn: the report needs only the first.
+        self._checked = self._pool.submit(self._check, list(sources))
+        self._counted = self._pool.submit(lambda: None if self._stop.is_set() else then(self._store))
+
+    def _check(self, sources: list[Source]) -> tuple[list[EvidenceProblem], int] | None:
+        from kg.store import load_sources_into
+
+        load_sources_into(self._store, sources)
+        return None if self._checks is None else _check_store(self._store, self._checks, self._seed_dirs, self._stop)
+
+    def report(self, parsed: Parsed, ntriples: bytes) -> ValidationReport:
+        """The report of the files (``kg.sources.parse_sources``) whose N-Triples are ``ntriples``."""
+        alike = self._checks is not None and literals_read_alike(ntriples, self._checks)  # while the checks run
+        checked = self._checked.result()
+        report = _report(parsed, checked) if alike else None
+        return report if report is not None else validate_loaded(loaded_from(parsed), self._seed_dirs)
+
+    def counted(self) -> T:
+        """What ``then`` gave (waits for the thread)."""
+        counted = self._counted.result()
+        assert counted is not None
+        return counted
+
+    def __enter__(self) -> SourcesValidation[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._pool.shutdown(wait=True)
+        del self._store  # frees it before the caller goes on
 
 
 def files_stating(parsed: Parsed, subjects: set[ox.NamedNode]) -> dict[ox.NamedNode, list[str]]:
