@@ -22,7 +22,14 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.conformance import Checks, Unsupported, compile_shapes, literals_read_alike
+from kg.conformance import (
+    Checks,
+    ShapeCheck,
+    Unsupported,
+    compile_shapes,
+    literals_read_alike,
+    shapes_that_may_fail,
+)
 from kg.corpus import load_corpus, load_corpus_from_store
 from kg.evidence import EvidenceProblem, check_evidence, check_evidence_on_store
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SH, curie
@@ -273,15 +280,13 @@ def _compiled_checks() -> Checks | None:
 
 
 def _check_store(
-    store: ox.Store, checks: Checks, seed_dirs: list[Path] | None, stop: threading.Event | None = None
+    store: ox.Store, checks: Checks, seed_dirs: list[Path] | None
 ) -> tuple[list[EvidenceProblem], int] | None:
     """The quote problems and the number of evidence nodes checked, or None where the SPARQL checks cannot
-    prove that the shapes hold (or ``stop`` was set meanwhile)."""
-    for check in checks.shapes:
-        if (stop is not None and stop.is_set()) or store.query(check.query):
-            return None
-    corpus = load_corpus_from_store(store, seed_dirs)
-    return check_evidence_on_store(store, corpus)
+    prove that the shapes hold."""
+    if shapes_that_may_fail(store, checks):
+        return None
+    return check_evidence_on_store(store, load_corpus_from_store(store, seed_dirs))
 
 
 def _report(parsed: Parsed, checked: tuple[list[EvidenceProblem], int] | None) -> ValidationReport | None:
@@ -295,45 +300,67 @@ def _report(parsed: Parsed, checked: tuple[list[EvidenceProblem], int] | None) -
 
 
 class SourcesValidation(Generic[T]):
-    """:func:`validate_parsed` of source files, its store part on a thread of its own (kg build's exports
-    are made meanwhile).
+    """:func:`validate_parsed` of source files, its store part on threads of its own (kg build parses the
+    files and makes the exports meanwhile).
 
-    The thread loads the files into an in-memory store (as :func:`kg.store.load_sources_into` does: the
-    same graph as the parsed files, its blank nodes named otherwise), runs the SPARQL checks and the quote
-    check there, then ``then(store)``, whose result :meth:`counted` returns. pyoxigraph releases the GIL
-    while it loads and queries, so most of this runs on a second core. :meth:`report` takes the parsed files
-    and their N-Triples (for the literal check and for pySHACL, where the checks cannot prove conformance)
-    and gives the report :func:`validate_parsed` would. Use it as a context manager: leaving the block stops
-    the checks between two queries and waits for the thread.
+    One thread loads the files into an in-memory store (as :func:`kg.store.load_sources_into` does: the same
+    graph as the parsed files, its blank nodes named otherwise); then two threads share the SPARQL checks
+    (the longest first), the quote check, and ``then(store)``, whose result :meth:`counted` returns.
+    pyoxigraph releases the GIL while it loads and queries, so this fills the cores the caller's Python
+    leaves idle. :meth:`report` takes the parsed files and their N-Triples (for the literal check and for
+    pySHACL, where the checks cannot prove conformance) and gives the report :func:`validate_parsed` would.
+    Use it as a context manager: leaving the block skips the queries not yet started and waits for the rest.
     """
 
     def __init__(self, sources: Iterable[Source], seed_dirs: list[Path] | None, then: Callable[[ox.Store], T]) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        self._seed_dirs = seed_dirs
-        self._checks = _compiled_checks()
-        self._stop = threading.Event()
-        self._store = ox.Store()
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="kg-validate")
-        # One thread, two tasks in turn: the report needs only the first.
-        self._checked = self._pool.submit(self._check, list(sources))
-        self._counted = self._pool.submit(lambda: None if self._stop.is_set() else then(self._store))
-
-    def _check(self, sources: list[Source]) -> tuple[list[EvidenceProblem], int] | None:
         from kg.store import load_sources_into
 
-        load_sources_into(self._store, sources)
-        return None if self._checks is None else _check_store(self._store, self._checks, self._seed_dirs, self._stop)
+        self._seed_dirs = seed_dirs
+        self._checks = _compiled_checks()
+        self._stop = threading.Event()  # the caller has left: skip what has not started
+        self._failing = threading.Event()  # a check found a possible violation: the rest need not run
+        self._store = ox.Store()
+        shapes = sorted(self._checks.shapes if self._checks else [], key=lambda check: -len(check.query))
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="kg-validate")
+        # Tasks start in this order; each waits for the load.
+        self._loaded = self._pool.submit(load_sources_into, self._store, list(sources))
+        self._quotes = self._pool.submit(self._check_quotes)
+        self._shapes = [self._pool.submit(self._may_fail, check) for check in shapes]
+        self._counted = self._pool.submit(self._count, then)
+
+    def _may_fail(self, check: ShapeCheck) -> bool:
+        self._loaded.result()
+        if self._stop.is_set() or self._failing.is_set():
+            return False
+        if self._store.query(check.query):
+            self._failing.set()
+            return True
+        return False
+
+    def _check_quotes(self) -> tuple[list[EvidenceProblem], int] | None:
+        self._loaded.result()
+        if self._stop.is_set() or self._failing.is_set() or self._checks is None:
+            return None
+        return check_evidence_on_store(self._store, load_corpus_from_store(self._store, self._seed_dirs))
+
+    def _count(self, then: Callable[[ox.Store], T]) -> T | None:
+        self._loaded.result()
+        return None if self._stop.is_set() else then(self._store)
 
     def report(self, parsed: Parsed, ntriples: bytes) -> ValidationReport:
         """The report of the files (``kg.sources.parse_sources``) whose N-Triples are ``ntriples``."""
         alike = self._checks is not None and literals_read_alike(ntriples, self._checks)  # while the checks run
-        checked = self._checked.result()
-        report = _report(parsed, checked) if alike else None
+        for shape in self._shapes:
+            shape.result()
+        report = None
+        if alike and not self._failing.is_set():
+            report = _report(parsed, self._quotes.result())
         return report if report is not None else validate_loaded(loaded_from(parsed), self._seed_dirs)
 
     def counted(self) -> T:
-        """What ``then`` gave (waits for the thread)."""
+        """What ``then`` gave (waits for it)."""
         counted = self._counted.result()
         assert counted is not None
         return counted
