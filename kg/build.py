@@ -28,7 +28,7 @@ from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
 from kg.serialize import EXPORTS, canonical_exports
-from kg.sources import Source, parse_sources, read_regular, read_sources, source_files
+from kg.sources import Source, parse_sources_quads, read_regular, read_sources, source_files
 from kg.store import BACKENDS, SourcesLoad, write_store
 from kg.validate import SourcesValidation, ValidationReport
 
@@ -160,7 +160,7 @@ def build(
                 _load_store(generation, sources, backend == "oxigraph" and own_store, count=not validate) as loading,
                 _validation(sources, seed_dirs, validate) as checking,
             ):
-                parsed = parse_sources(sources)
+                parsed = parse_sources_quads(sources)
                 data = canonical_exports(t for _path, triples in parsed for t in triples)
                 del sources
                 if (

@@ -83,7 +83,7 @@ def _content_labels(blank: list[tuple[bytes, bytes, bytes]], rounds: int = 12) -
     return None
 
 
-def canonical_lines(given: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Triple | ox.Quad]]:
+def canonical_lines(given: Iterable[ox.Triple | ox.Quad]) -> tuple[list[bytes], list[ox.Triple | ox.Quad]]:
     """The canonical N-Triples lines (with " .", sorted, once each) and the triples in that order
     (those relabelled as default-graph Quads).
 
@@ -96,7 +96,7 @@ def canonical_lines(given: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Tr
     return lines, triples
 
 
-def _canonical(given: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Triple | ox.Quad], list[bool]]:
+def _canonical(given: Iterable[ox.Triple | ox.Quad]) -> tuple[list[bytes], list[ox.Triple | ox.Quad], list[bool]]:
     """:func:`canonical_lines`, and which of the lines hold "_:" (:func:`_mention_blank`)."""
     triples: list[ox.Triple | ox.Quad] = list(given)
     lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")  # type: ignore[arg-type]
@@ -166,8 +166,9 @@ def ntriples_order(line: str) -> tuple[bool, str]:
     return ("_:" in line, line)
 
 
-def canonical_exports(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
-    """graph.ttl, graph.nt and graph.jsonld of any triples, in canonical order (:func:`canonical_lines`)."""
+def canonical_exports(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, bytes]:
+    """graph.ttl, graph.nt and graph.jsonld of any triples (or default-graph Quads), in canonical order
+    (:func:`canonical_lines`)."""
     return _exports(*_canonical(triples))
 
 

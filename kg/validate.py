@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -34,7 +34,7 @@ from kg.corpus import load_corpus, load_corpus_from_store
 from kg.evidence import EvidenceProblem, check_evidence, check_evidence_on_store
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SH, curie
 from kg.project import ontology_dir
-from kg.sources import LoadedSources, load_sources, loaded_from, parse_sources, source_files
+from kg.sources import LoadedSources, as_triples, load_sources, loaded_from, parse_sources, source_files
 
 if TYPE_CHECKING:
     from kg.sources import Source
@@ -245,6 +245,8 @@ def _quote_violation(problem: EvidenceProblem, files: Iterable[str]) -> Violatio
 
 
 Parsed = list[tuple[Path, list[ox.Triple]]]
+#: Parsed files whose statements may also be default-graph Quads (``kg.sources.parse_sources_quads``).
+AnyParsed = Sequence[tuple[Path, Sequence[ox.Triple | ox.Quad]]]
 
 
 def validate_parsed(
@@ -289,7 +291,7 @@ def _check_store(
     return check_evidence_on_store(store, load_corpus_from_store(store, seed_dirs))
 
 
-def _report(parsed: Parsed, checked: tuple[list[EvidenceProblem], int] | None) -> ValidationReport | None:
+def _report(parsed: AnyParsed, checked: tuple[list[EvidenceProblem], int] | None) -> ValidationReport | None:
     if checked is None:
         return None
     problems, count = checked
@@ -349,15 +351,15 @@ class SourcesValidation(Generic[T]):
         self._loaded.result()
         return None if self._stop.is_set() else then(self._store)
 
-    def report(self, parsed: Parsed, ntriples: bytes) -> ValidationReport:
-        """The report of the files (``kg.sources.parse_sources``) whose N-Triples are ``ntriples``."""
+    def report(self, parsed: AnyParsed, ntriples: bytes) -> ValidationReport:
+        """The report of the parsed files (Triples or default-graph Quads) whose N-Triples are ``ntriples``."""
         alike = self._checks is not None and literals_read_alike(ntriples, self._checks)  # while the checks run
         for shape in self._shapes:
             shape.result()
         report = None
         if alike and not self._failing.is_set():
             report = _report(parsed, self._quotes.result())
-        return report if report is not None else validate_loaded(loaded_from(parsed), self._seed_dirs)
+        return report if report is not None else validate_loaded(loaded_from(as_triples(parsed)), self._seed_dirs)
 
     def counted(self) -> T:
         """What ``then`` gave (waits for it)."""
@@ -374,7 +376,7 @@ class SourcesValidation(Generic[T]):
         del self._store  # frees it before the caller goes on
 
 
-def files_stating(parsed: Parsed, subjects: set[ox.NamedNode]) -> dict[ox.NamedNode, list[str]]:
+def files_stating(parsed: AnyParsed, subjects: set[ox.NamedNode]) -> dict[ox.NamedNode, list[str]]:
     """The files in which each of ``subjects`` is the subject of a triple, in the order of the files."""
     files: dict[ox.NamedNode, list[str]] = {}
     if not subjects:
