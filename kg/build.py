@@ -13,7 +13,8 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +28,9 @@ from kg.generation import OUTPUTS, Outputs, cannot_write, kill_point
 from kg.namespaces import PREFIXES
 from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
 from kg.serialize import EXPORTS, canonical_exports
-from kg.sources import Source, parse_sources, read_regular, read_sources, source_files
+from kg.sources import Source, parse_sources_quads, read_regular, read_sources, source_files
 from kg.store import BACKENDS, SourcesLoad, write_store
-from kg.validate import ValidationReport, validate_parsed
+from kg.validate import SourcesValidation, ValidationReport
 
 #: VoID and DCAT of the exports (kg.dataset), written into every generation beside them.
 DESCRIPTION = "void.ttl"
@@ -149,20 +150,27 @@ def build(
             outputs.clean()
             return _unchanged(manifest, out, store, backend, own_store, started)
         sources = read_sources(files)
-        parsed = parse_sources(sources)
         report = None
         generation = outputs.new()
         try:
-            # The store loads (and counts for void.ttl) on a second core while the exports are made and checked.
-            with _load_store(generation, sources, backend == "oxigraph" and own_store) as loading:
+            # The store loads and the validation runs on threads of their own (pyoxigraph releases the GIL),
+            # while the sources are parsed and the exports made; void.ttl is counted on whichever store
+            # is in memory.
+            with (
+                _load_store(generation, sources, backend == "oxigraph" and own_store, count=not validate) as loading,
+                _validation(sources, seed_dirs, validate) as checking,
+            ):
+                parsed = parse_sources_quads(sources)
                 data = canonical_exports(t for _path, triples in parsed for t in triples)
                 del sources
-                if validate:  # a graph that fails leaves the current build as it is: this generation is removed
-                    report = validate_parsed(parsed, data["graph.nt"], seed_dirs)
+                if (
+                    checking is not None
+                ):  # a failing graph leaves the current build as it is: this generation is removed
+                    report = checking.report(parsed, data["graph.nt"])
                     if not report.conforms:
                         raise ValidationFailed(report.to_text())
                 del parsed
-                counts = _write_generation(generation, data, loading)
+                counts = _write_generation(generation, data, loading, checking)
             triples = data["graph.nt"].count(b"\n")
             if backend == "oxigraph" and not own_store:
                 assert store is not None
@@ -196,14 +204,37 @@ def build(
     )
 
 
-def _load_store(generation: Path, sources: list[Source], with_store: bool) -> SourcesLoad[Statistics]:
-    """The generation's store (for the default backend; else an in-memory one, to count the description from),
-    loading from the sources and then counted, on a thread of its own."""
+def _load_store(
+    generation: Path, sources: list[Source], with_store: bool, count: bool
+) -> SourcesLoad[Statistics | None]:
+    """The generation's store (for the default backend), loading from the sources on a thread of its own;
+    then counted for void.ttl if ``count`` (without validation: no store in memory to count on). Without
+    a store and without counting, an empty in-memory store stands in."""
+    if not with_store and not count:
+        return SourcesLoad(ox.Store(), [], then=lambda _store: None)
     store = ox.Store(str(generation / "store")) if with_store else ox.Store()
-    return SourcesLoad(store, sources, then=statistics)
+    return SourcesLoad(store, sources, then=statistics if count else lambda _store: None)
 
 
-def _write_generation(generation: Path, data: dict[str, bytes], loading: SourcesLoad[Statistics]) -> dict[str, int]:
+@contextmanager
+def _validation(
+    sources: list[Source], seed_dirs: list[Path] | None, validate: bool
+) -> Iterator[SourcesValidation[Statistics] | None]:
+    """The validation of the sources on its thread (its in-memory store also counted for void.ttl),
+    or None without validation."""
+    if not validate:
+        yield None
+        return
+    with SourcesValidation(sources, seed_dirs, then=statistics) as checking:
+        yield checking
+
+
+def _write_generation(
+    generation: Path,
+    data: dict[str, bytes],
+    loading: SourcesLoad[Statistics | None],
+    checking: SourcesValidation[Statistics] | None,
+) -> dict[str, int]:
     """The exports, then the loaded store and the description, each flushed to disk before the switch.
 
     Returns the entities per class, counted by the store (:func:`class_counts`' figures).
@@ -213,9 +244,10 @@ def _write_generation(generation: Path, data: dict[str, bytes], loading: Sources
         kill_point(f"after-{name}")
     counted = loading.result()
     kill_point("store-loaded")
-    _write_synced(
-        generation / "void.ttl", write_description(loading.store, {name: data[name] for name in EXPORTS}, counted)
-    )
+    if checking is not None:
+        counted = checking.counted()
+    assert counted is not None
+    _write_synced(generation / "void.ttl", write_description({name: data[name] for name in EXPORTS}, counted))
     kill_point("generation-written")
     return _prefixed_counts(counted.class_entities())
 

@@ -33,9 +33,9 @@ import os
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import compress, count, repeat
+from itertools import compress, count, islice, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 EXPORTS = ("graph.ttl", "graph.nt", "graph.jsonld")
+T = TypeVar("T")
 
 
 def _content_labels(blank: list[tuple[bytes, bytes, bytes]], rounds: int = 12) -> dict[bytes, bytes] | None:
@@ -82,7 +83,7 @@ def _content_labels(blank: list[tuple[bytes, bytes, bytes]], rounds: int = 12) -
     return None
 
 
-def canonical_lines(given: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Triple | ox.Quad]]:
+def canonical_lines(given: Iterable[ox.Triple | ox.Quad]) -> tuple[list[bytes], list[ox.Triple | ox.Quad]]:
     """The canonical N-Triples lines (with " .", sorted, once each) and the triples in that order
     (those relabelled as default-graph Quads).
 
@@ -91,22 +92,29 @@ def canonical_lines(given: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Tr
     order); only the triples that mention a blank node are made anew. Lines and
     triples stay in two parallel lists (no dictionary of a million lines).
     """
+    lines, triples, _mentions = _canonical(given)
+    return lines, triples
+
+
+def _canonical(given: Iterable[ox.Triple | ox.Quad]) -> tuple[list[bytes], list[ox.Triple | ox.Quad], list[bool]]:
+    """:func:`canonical_lines`, and which of the lines hold "_:" (:func:`_mention_blank`)."""
     triples: list[ox.Triple | ox.Quad] = list(given)
     lines = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")  # type: ignore[arg-type]
     lines.pop()  # after the last newline
     if len(lines) != len(triples):
         raise AssertionError("one N-Triples line per triple")
+    mentions = _mention_blank(lines)  # relabelling keeps a "_:" where there was one and adds none
     # The subject and predicate hold no space, so a line splits into s, p and "o ."; a "_:" inside a literal is no blank node.
     blank = [
         (index, s, p, rest[:-2])
-        for index in compress(count(), _mention_blank(lines))
+        for index in compress(count(), mentions)
         for s, p, rest in (lines[index].split(b" ", 2),)
         if s.startswith(b"_:") or rest.startswith(b"_:")
     ]
     if blank:
         labels = _content_labels([(s, p, o) for _index, s, p, o in blank])
         if labels is None:
-            return canonical_lines(_rdflib_canonical(_as_triples(triples)))
+            return _canonical(_rdflib_canonical(_as_triples(triples)))
         for index, s, p, o in blank:
             lines[index] = labels.get(s, s) + b" " + p + b" " + labels.get(o, o) + b" ."
         # Oxigraph's parser makes the relabelled terms faster than Python can (Quads: the writers take them too).
@@ -114,13 +122,23 @@ def canonical_lines(given: Iterable[ox.Triple]) -> tuple[list[bytes], list[ox.Tr
         for (index, *_), quad in zip(blank, relabelled, strict=True):
             triples[index] = quad
     order = sorted(range(len(lines)), key=lines.__getitem__)
-    lines = [lines[index] for index in order]
-    triples = [triples[index] for index in order]
-    if len(lines) > 1:  # each triple once: drop a line equal to the one before
+    lines, triples, mentions = _take(lines, order), _take(triples, order), _take(mentions, order)
+    # Each triple once: drop a line equal to the one before.
+    if len(lines) > 1 and any(map(bytes.__eq__, islice(lines, 1, None), lines)):
         keep = [True, *map(bytes.__ne__, lines[1:], lines[:-1])]
-        if not all(keep):
-            lines, triples = list(compress(lines, keep)), list(compress(triples, keep))
-    return lines, triples
+        lines, triples, mentions = (
+            list(compress(lines, keep)),
+            list(compress(triples, keep)),
+            list(compress(mentions, keep)),
+        )
+    return lines, triples, mentions
+
+
+def _take(items: Sequence[T], order: list[int]) -> list[T]:
+    """``[items[i] for i in order]``, made in C (itemgetter) where it can."""
+    if len(order) < 2:
+        return [items[index] for index in order]
+    return list(operator.itemgetter(*order)(items))
 
 
 def _mention_blank(lines: list[bytes]) -> list[bool]:
@@ -148,13 +166,13 @@ def ntriples_order(line: str) -> tuple[bool, str]:
     return ("_:" in line, line)
 
 
-def canonical_exports(triples: Iterable[ox.Triple]) -> dict[str, bytes]:
-    """graph.ttl, graph.nt and graph.jsonld of any triples, in canonical order (:func:`canonical_lines`)."""
-    return _exports(*canonical_lines(triples))
+def canonical_exports(triples: Iterable[ox.Triple | ox.Quad]) -> dict[str, bytes]:
+    """graph.ttl, graph.nt and graph.jsonld of any triples (or default-graph Quads), in canonical order
+    (:func:`canonical_lines`)."""
+    return _exports(*_canonical(triples))
 
 
-def _exports(lines: list[bytes], ordered: Sequence[ox.Triple | ox.Quad]) -> dict[str, bytes]:
-    blank = _mention_blank(lines)
+def _exports(lines: list[bytes], ordered: Sequence[ox.Triple | ox.Quad], blank: list[bool]) -> dict[str, bytes]:
     last = list(compress(lines, blank))
     lines = list(compress(lines, map(operator.not_, blank))) + last
     return {

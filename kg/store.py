@@ -104,15 +104,30 @@ def bulk_load_ntriples(store: ox.Store, ntriples: bytes, workers: int | None = N
         list(pool.map(lambda part: store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES), [parts[-1], *parts[:-1]]))
 
 
+def load_sources_into(store: ox.Store, sources: Iterable[Source]) -> None:
+    """Bulk-load source files into ``store``, as :func:`kg.sources.parse_sources` reads them.
+
+    Each file is one bulk load, and Oxigraph names the blank nodes of each load
+    afresh: those of two files stay apart. Named graphs of N-Quads and TriG
+    files go into the default graph, as the parser's triples do. pyoxigraph
+    releases the GIL while it parses and indexes.
+    """
+    from kg.sources import parse_file, source_format
+
+    for path, data in sources:
+        fmt = source_format(path)
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):  # the parser's triples: into the default graph
+            store.bulk_extend(ox.Quad(*t) for t in parse_file(path, rename_blank_nodes=True, data=data))
+        else:
+            store.bulk_load(data, format=fmt, base_iri=path.resolve().as_uri())
+
+
 class SourcesLoad(Generic[T]):
     """Source files bulk-loaded into ``store`` on a thread of their own, then ``then(store)`` run there.
 
     pyoxigraph releases the GIL while it parses and indexes, so the load runs
     on a second core while the caller works in Python (kg build writes the
-    exports meanwhile). Each file is one bulk load, and Oxigraph names the
-    blank nodes of each load afresh: those of two files stay apart, as in
-    :func:`kg.sources.parse_sources`. Named graphs of N-Quads and TriG files
-    go into the default graph, as the parser's triples do.
+    exports meanwhile); see :func:`load_sources_into` for how the files are loaded.
     Use it as a context manager: leaving the block waits for the thread, so
     nothing writes into the store's folder after an error has removed it.
     """
@@ -125,14 +140,7 @@ class SourcesLoad(Generic[T]):
         self._future = self._pool.submit(self._load, list(sources), then)
 
     def _load(self, sources: list[Source], then: Callable[[ox.Store], T]) -> T:
-        from kg.sources import parse_file, source_format
-
-        for path, data in sources:
-            fmt = source_format(path)
-            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):  # the parser's triples: into the default graph
-                self.store.bulk_extend(ox.Quad(*t) for t in parse_file(path, rename_blank_nodes=True, data=data))
-            else:
-                self.store.bulk_load(data, format=fmt, base_iri=path.resolve().as_uri())
+        load_sources_into(self.store, sources)
         self.store.flush()
         return then(self.store)
 

@@ -12,20 +12,34 @@ its offsets, with its prefix and suffix, which SHACL alone cannot see.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.conformance import Unsupported, compile_shapes, literals_read_alike, shapes_that_may_fail
+from kg.conformance import (
+    Checks,
+    ShapeCheck,
+    Unsupported,
+    compile_shapes,
+    literals_read_alike,
+    shapes_that_may_fail,
+)
 from kg.corpus import load_corpus, load_corpus_from_store
 from kg.evidence import EvidenceProblem, check_evidence, check_evidence_on_store
 from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SH, curie
 from kg.project import ontology_dir
-from kg.sources import LoadedSources, load_sources, loaded_from, parse_sources, source_files
+from kg.sources import LoadedSources, as_triples, load_sources, loaded_from, parse_sources, source_files
+
+if TYPE_CHECKING:
+    from kg.sources import Source
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -231,6 +245,8 @@ def _quote_violation(problem: EvidenceProblem, files: Iterable[str]) -> Violatio
 
 
 Parsed = list[tuple[Path, list[ox.Triple]]]
+#: Parsed files whose statements may also be default-graph Quads (``kg.sources.parse_sources_quads``).
+AnyParsed = Sequence[tuple[Path, Sequence[ox.Triple | ox.Quad]]]
 
 
 def validate_parsed(
@@ -250,18 +266,32 @@ def validate_parsed(
 
 def _validate_on_store(parsed: Parsed, ntriples: bytes, seed_dirs: list[Path] | None) -> ValidationReport | None:
     """The report, or None where the SPARQL checks cannot prove that the shapes hold."""
-    try:
-        checks = compile_shapes(shapes_graph())
-    except Unsupported:
-        return None
-    if not literals_read_alike(ntriples, checks):
+    checks = _compiled_checks()
+    if checks is None or not literals_read_alike(ntriples, checks):
         return None
     store = ox.Store()  # in memory: the checks run several times faster than on an on-disk store
     store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return _report(parsed, _check_store(store, checks, seed_dirs))
+
+
+def _compiled_checks() -> Checks | None:
+    try:
+        return compile_shapes(shapes_graph())
+    except Unsupported:
+        return None
+
+
+def _check_store(
+    store: ox.Store, checks: Checks, seed_dirs: list[Path] | None
+) -> tuple[list[EvidenceProblem], int] | None:
+    """The quote problems and the number of evidence nodes checked, or None where the SPARQL checks cannot
+    prove that the shapes hold."""
     if shapes_that_may_fail(store, checks):
         return None
-    corpus = load_corpus_from_store(store, seed_dirs)
-    checked = check_evidence_on_store(store, corpus)
+    return check_evidence_on_store(store, load_corpus_from_store(store, seed_dirs))
+
+
+def _report(parsed: AnyParsed, checked: tuple[list[EvidenceProblem], int] | None) -> ValidationReport | None:
     if checked is None:
         return None
     problems, count = checked
@@ -271,7 +301,82 @@ def _validate_on_store(parsed: Parsed, ntriples: bytes, seed_dirs: list[Path] | 
     return report
 
 
-def files_stating(parsed: Parsed, subjects: set[ox.NamedNode]) -> dict[ox.NamedNode, list[str]]:
+class SourcesValidation(Generic[T]):
+    """:func:`validate_parsed` of source files, its store part on threads of its own (kg build parses the
+    files and makes the exports meanwhile).
+
+    One thread loads the files into an in-memory store (as :func:`kg.store.load_sources_into` does: the same
+    graph as the parsed files, its blank nodes named otherwise); then two threads share the SPARQL checks
+    (the longest first), the quote check, and ``then(store)``, whose result :meth:`counted` returns.
+    pyoxigraph releases the GIL while it loads and queries, so this fills the cores the caller's Python
+    leaves idle. :meth:`report` takes the parsed files and their N-Triples (for the literal check and for
+    pySHACL, where the checks cannot prove conformance) and gives the report :func:`validate_parsed` would.
+    Use it as a context manager: leaving the block skips the queries not yet started and waits for the rest.
+    """
+
+    def __init__(self, sources: Iterable[Source], seed_dirs: list[Path] | None, then: Callable[[ox.Store], T]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from kg.store import load_sources_into
+
+        self._seed_dirs = seed_dirs
+        self._checks = _compiled_checks()
+        self._stop = threading.Event()  # the caller has left: skip what has not started
+        self._failing = threading.Event()  # a check found a possible violation: the rest need not run
+        self._store = ox.Store()
+        shapes = sorted(self._checks.shapes if self._checks else [], key=lambda check: -len(check.query))
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="kg-validate")
+        # Tasks start in this order; each waits for the load.
+        self._loaded = self._pool.submit(load_sources_into, self._store, list(sources))
+        self._quotes = self._pool.submit(self._check_quotes)
+        self._shapes = [self._pool.submit(self._may_fail, check) for check in shapes]
+        self._counted = self._pool.submit(self._count, then)
+
+    def _may_fail(self, check: ShapeCheck) -> bool:
+        self._loaded.result()
+        if self._stop.is_set() or self._failing.is_set():
+            return False
+        if self._store.query(check.query):
+            self._failing.set()
+            return True
+        return False
+
+    def _check_quotes(self) -> tuple[list[EvidenceProblem], int] | None:
+        self._loaded.result()
+        if self._stop.is_set() or self._failing.is_set() or self._checks is None:
+            return None
+        return check_evidence_on_store(self._store, load_corpus_from_store(self._store, self._seed_dirs))
+
+    def _count(self, then: Callable[[ox.Store], T]) -> T | None:
+        self._loaded.result()
+        return None if self._stop.is_set() else then(self._store)
+
+    def report(self, parsed: AnyParsed, ntriples: bytes) -> ValidationReport:
+        """The report of the parsed files (Triples or default-graph Quads) whose N-Triples are ``ntriples``."""
+        alike = self._checks is not None and literals_read_alike(ntriples, self._checks)  # while the checks run
+        for shape in self._shapes:
+            shape.result()
+        report = None
+        if alike and not self._failing.is_set():
+            report = _report(parsed, self._quotes.result())
+        return report if report is not None else validate_loaded(loaded_from(as_triples(parsed)), self._seed_dirs)
+
+    def counted(self) -> T:
+        """What ``then`` gave (waits for it)."""
+        counted = self._counted.result()
+        assert counted is not None
+        return counted
+
+    def __enter__(self) -> SourcesValidation[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._pool.shutdown(wait=True)
+        del self._store  # frees it before the caller goes on
+
+
+def files_stating(parsed: AnyParsed, subjects: set[ox.NamedNode]) -> dict[ox.NamedNode, list[str]]:
     """The files in which each of ``subjects`` is the subject of a triple, in the order of the files."""
     files: dict[ox.NamedNode, list[str]] = {}
     if not subjects:

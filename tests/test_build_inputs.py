@@ -11,6 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
@@ -20,6 +21,7 @@ from kg.build import build
 from kg.cli import app
 from kg.errors import InputError
 from kg.project import seeds_dir
+from kg.sources import parse_file, parse_file_quads
 from tests.conftest import SEED_TEXT
 
 FACT = '<https://w3id.org/zhengfa-kg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
@@ -99,3 +101,19 @@ def test_an_unreadable_seed_text_is_one_line(tmp_path: Path) -> None:
 def test_extract_into_proc_is_one_line_exit_2() -> None:
     one_line_exit_2(["extract", str(SEED_TEXT), "-o", "/proc/version", "--force"], "cannot write /proc/version")
     assert Path("/proc/version").read_text().startswith("Linux")
+
+
+def test_quads_for_the_build_are_the_parsed_triples_in_the_default_graph(tmp_path: Path) -> None:
+    """kg build keeps the parser's Quads: those of a named graph join the default graph, as parse_file's Triples do."""
+    quads = tmp_path / "g.nq"
+    quads.write_text(
+        '<urn:a> <urn:p> <urn:b> <urn:g> .\n<urn:a> <urn:p> "x"@zh .\n_:n <urn:p> <urn:b> <urn:g> .\n', encoding="utf-8"
+    )
+    turtle = tmp_path / "g.ttl"
+    turtle.write_text('<urn:a> <urn:p> "1.20"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n', encoding="utf-8")
+    for path in (quads, turtle):
+        kept = parse_file_quads(path)
+        assert all(q.graph_name == ox.DefaultGraph() for q in kept)
+        assert [q.triple for q in kept] == parse_file(path)
+    assert [str(q.object) for q in parse_file_quads(turtle)] == ['"1.20"^^<http://www.w3.org/2001/XMLSchema#decimal>']
+    assert len(parse_file_quads(quads)) == 3

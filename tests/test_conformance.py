@@ -22,8 +22,15 @@ from rdflib import Graph
 
 from kg.conformance import Unsupported, compile_shapes, literals_read_alike
 from kg.errors import KGError
-from kg.sources import loaded_from, parse_sources, source_files
-from kg.validate import ValidationReport, _validate_on_store, shapes_graph, validate_loaded, validate_parsed
+from kg.sources import loaded_from, parse_sources, read_sources, source_files
+from kg.validate import (
+    SourcesValidation,
+    ValidationReport,
+    _validate_on_store,
+    shapes_graph,
+    validate_loaded,
+    validate_parsed,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "tests" / "shacl"
@@ -81,6 +88,26 @@ def test_invalid_example_gets_pyshacls_report(example: Path) -> None:
     # The quote-only failures are answered from the store; a SHACL failure leaves the report to pySHACL.
     quote_only = all(v.rule == "evidence-quote" for v in reference.violations)
     assert (fast is not None) == quote_only, example.name
+
+
+def build_report(files: list[Path]) -> tuple[ValidationReport, int]:
+    """What `kg build` reports: the store part on its thread, loaded from the source files themselves;
+    and the triples its in-memory store counted for void.ttl."""
+    sources = read_sources(files)
+    with SourcesValidation(sources, None, then=len) as checking:
+        parsed = parse_sources(sources)
+        return checking.report(parsed, ntriples(parsed)), checking.counted()
+
+
+@pytest.mark.parametrize("example", [*VALID, *INVALID], ids=lambda p: p.name)
+def test_the_build_validating_beside_its_exports_reports_what_validate_parsed_does(example: Path) -> None:
+    files = source_files([example])
+    parsed = parse_sources(files)
+    expected = validate_parsed(parsed)
+    report, triples = build_report(files)
+    assert report.violations == expected.violations
+    assert report.checked_evidence == expected.checked_evidence
+    assert triples == len({t for _path, ts in parsed for t in ts})  # every triple once, blank nodes of two files apart
 
 
 # --- seeded random mutations of the seed graph -------------------------------------------------------
@@ -230,6 +257,8 @@ def test_a_non_canonical_boolean_gets_pyshacls_answer(tmp_path: Path) -> None:
     assert fast is None  # the checks cannot tell: pySHACL answers (rdflib reads "1" as true, so it conforms)
     assert isinstance(reference, ValidationReport) and reference.conforms
     assert validate_parsed(parsed).violations == reference.violations == []
+    report, _triples = build_report(source_files([changed]))
+    assert report.violations == [] and report.checked_evidence == reference.checked_evidence
 
 
 # --- shapes the compiler does not translate ------------------------------------------------------------

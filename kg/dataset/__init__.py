@@ -120,7 +120,7 @@ def statistics(store: ox.Store) -> Statistics:
 
 
 def describe(
-    store: ox.Store,
+    store: ox.Store | None,
     files: Mapping[str, bytes],
     endpoint: str | None = None,
     version: str | None = None,
@@ -131,10 +131,12 @@ def describe(
     """VoID and DCAT triples for the dataset in ``store``, distributed as ``files`` (name → bytes).
 
     ``counted``: the store's :func:`statistics` if they are known already (kg build counts them
-    while it writes the exports).
+    while it writes the exports; then ``store`` may be None).
     """
     dataset = ox.NamedNode(DATASET)
-    counted = counted or statistics(store)
+    if counted is None:
+        assert store is not None, "describe() needs a store or its statistics"
+        counted = statistics(store)
     found_version, found_date = counted.version
     version = version or found_version
     issued_text = str(issued or found_date)
@@ -249,9 +251,9 @@ def to_turtle(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[return-value]
 
 
-def write_description(store: ox.Store, files: Mapping[str, bytes], counted: Statistics | None = None) -> bytes:
+def write_description(files: Mapping[str, bytes], counted: Statistics) -> bytes:
     """``void.ttl`` as ``kg build`` writes it: no endpoint, no download addresses (the server adds them)."""
-    return to_turtle(describe(store, files, counted=counted))
+    return to_turtle(describe(None, files, counted=counted))
 
 
 def validate_description(turtle: bytes | str) -> tuple[bool, str]:
