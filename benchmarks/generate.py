@@ -1,7 +1,7 @@
 """Generate a seeded synthetic graph in the project's own vocabulary, for benchmarks.
 
-    python benchmarks/generate.py --triples 100k -o /tmp/bench/graph.ttl
-    kg build --include /tmp/bench/graph.ttl --seeds-dir /tmp/bench/graph-seeds
+    python benchmarks/generate.py --triples 100k -o bench/graph.ttl
+    kg build --include bench/graph.ttl --seeds-dir bench/graph-seeds
 
 The graph is shaped like the curated one and passes ``kg validate``: 31
 provinces (GB/T 2260 codes, Wikidata IRIs), cities, organs of the five

@@ -1,7 +1,7 @@
 """How long validation takes on a synthetic graph, as `kg build` runs it and with pySHACL for comparison.
 
     python benchmarks/shacl_bench.py                         # generate a 100k graph, median of 3 runs
-    python benchmarks/shacl_bench.py --graph /tmp/b100/g.ttl --runs 5 --pyshacl --per-shape --authored
+    python benchmarks/shacl_bench.py --graph bench/graph.ttl --runs 5 --pyshacl --per-shape --authored
 
 What is timed first is what `kg build` runs: ``kg.validate.validate_parsed(parsed, ntriples)`` on files
 already parsed (the shipped sources plus the synthetic file, and their N-Triples): an in-memory store, the
