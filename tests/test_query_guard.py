@@ -201,6 +201,33 @@ def test_remote_failures_read_alike() -> None:
     assert str(engine_failure(RuntimeError("division by zero"))) == "the query failed: division by zero"
 
 
+@pytest.mark.parametrize("timeout", [None, 30.0])
+def test_a_query_failing_on_its_thread_drops_its_answer_there(
+    monkeypatch: pytest.MonkeyPatch, timeout: float | None
+) -> None:
+    """A SERVICE call refused while the answer is read: the error reaches the caller's thread, the answer
+    (pyoxigraph's, which may not leave its thread) does not; before, dropping it there raised "unsendable"."""
+    import gc
+
+    from kg.query import _run_oxigraph
+    from kg.sparql.worker import run_limited
+
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: unraisable.append(repr(hook.exc_value)))
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://a/s"), ox.NamedNode("http://a/p"), ox.NamedNode("http://a/o")))
+    query = f"SELECT * WHERE {{ ?s ?p ?o SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError, match="a call to a remote SERVICE could not be completed") as raised:
+        run_limited(_run_oxigraph, (store, query, {}, "SELECT"), timeout, isolate=False)
+    assert raised.traceback  # the traceback still says where
+    del raised
+    gc.collect()
+    assert unraisable == []
+
+
 # ---------------------------------------------------------------------------
 # Over HTTP: /sparql (GET, form POST, direct POST) and /query
 # ---------------------------------------------------------------------------

@@ -63,12 +63,34 @@ def with_large_stack(func: Callable[..., T], args: tuple[Any, ...]) -> T:
         try:
             box["value"] = func(*args)
         except BaseException as exc:
-            box["error"] = exc
+            box["error"] = _without_locals(exc)
 
     _start_with_large_stack(target).join()
     if "error" in box:
-        raise box["error"]
+        raise box.pop("error")  # popped: the box must not hold the exception whose traceback holds the box
     return box["value"]  # type: ignore[no-any-return]
+
+
+def _without_locals(exc: BaseException) -> BaseException:
+    """``exc`` with the local variables of its traceback's frames (and its context's) cleared, on this thread.
+
+    Why: pyoxigraph's query answers may be dropped only on the thread that made them; a frame
+    kept by a traceback (an answer that failed while it was read, a SERVICE call refused) would
+    drop its answer on the thread that handles the exception ("… is unsendable, but is being
+    dropped on another thread"). The traceback keeps its files and lines.
+    """
+    import traceback
+
+    seen: set[int] = set()
+    pending = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        pending.extend(e for e in (current.__context__, current.__cause__) if e is not None)
+    return exc
 
 
 _stack_lock = threading.Lock()
@@ -177,12 +199,12 @@ def _in_thread(func: Callable[..., T], args: tuple[Any, ...], timeout: float) ->
         try:
             box["value"] = func(*args)
         except BaseException as exc:
-            box["error"] = exc
+            box["error"] = _without_locals(exc)
 
     thread = _start_with_large_stack(target)
     thread.join(timeout)
     if thread.is_alive():
         raise _stopped(timeout)
     if "error" in box:
-        raise box["error"]
+        raise box.pop("error")
     return box["value"]  # type: ignore[no-any-return]
