@@ -333,14 +333,9 @@ class Session:
         limit = self.timeout if timeout == "session" else timeout
         assert not isinstance(limit, str)
         select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
-        store = self.store if self.isolate else _open_store(self.store)  # one opening for its few queries
-
-        def run(query: str) -> QueryResult:
-            job = (store, query, self.prefixes, "SELECT")
-            result: QueryResult = run_limited(_run_oxigraph, job, limit, block_network=True, isolate=self.isolate)
-            return result
-
-        values = narrowed_values(narrowing, to_term(value), text[: select.start], run)
+        # Its few queries in one worker: one opening of the store, one time limit.
+        job = (self.store, narrowing, to_term(value), text[: select.start], self.prefixes)
+        values = run_limited(_narrow_on_oxigraph, job, limit, block_network=True, isolate=self.isolate)
         return None if values is None else {narrowing.target: values_text(values)}
 
     def _check_province(self, value: Term) -> None:
@@ -511,6 +506,14 @@ def _run_oxigraph(store_path: Path | ox.Store | None, text: str, prefixes: Mappi
         raise engine_syntax_error(text, exc) from None
     except (OSError, RuntimeError) as exc:  # a failed SERVICE call says nothing about the remote side
         raise engine_failure(exc) from None
+
+
+def _narrow_on_oxigraph(
+    store_path: Path | None, narrowing: Narrowing, value: Term, prologue: str, prefixes: Mapping[str, str]
+) -> list[Term] | None:
+    """kg.sparql.narrowing.narrowed_values on the store at ``store_path``, opened once for all its queries."""
+    store = _open_store(store_path)
+    return narrowed_values(narrowing, value, prologue, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"))
 
 
 def _run_rdflib(graph: Any, text: str, prefixes: Mapping[str, str], bindings: Mapping[str, Term]) -> QueryResult:

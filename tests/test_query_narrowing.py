@@ -155,3 +155,10 @@ def test_search(small: dict[str, Session], backend: str, text: str, expected: li
     assert got == expected
     plain = small[backend].query(shipped_query("search").text, {"text": text})
     assert result.rows == plain.rows
+
+
+def test_narrowing_in_a_child_process_with_a_time_limit(small: dict[str, Session]) -> None:
+    """A server's session runs each query in a child (isolate): the narrowing's queries run in one, timed."""
+    session = connect(store=small["oxigraph"].store, timeout=30)
+    assert facts(session.run("evidence-of", {"entity": "同名"})) == ["a", "b"]
+    assert [str(row["match"].value) for row in session.run("search", {"text": "引文"})] == ["甲引文", "乙引文"]  # type: ignore[union-attr]
