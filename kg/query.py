@@ -32,6 +32,7 @@ from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
 from kg.sparql import lexer, paging
 from kg.sparql.buckets import PageBy, bucketed_page, page_by_header, page_by_unbound
+from kg.sparql.narrowing import Narrowing, narrowed_values, narrowing_header, values_text
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
@@ -75,6 +76,9 @@ class ShippedQuery:
     competency: int | None
     params: dict[str, str] = field(default_factory=dict)
     page_by: PageBy | None = None  # ``# page-by ?k: pattern``: first pages asked by buckets of ?k (kg.sparql.buckets)
+    narrowing: Narrowing | None = (
+        None  # ``# narrow ?k by ?param: pattern``: ?k's few values asked first (kg.sparql.narrowing)
+    )
 
     @property
     def text(self) -> str:
@@ -101,10 +105,13 @@ def _read_header(path: Path) -> ShippedQuery:
     competency: int | None = None
     params: dict[str, str] = {}
     page_by: PageBy | None = None
+    narrowing: Narrowing | None = None
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             break
-        if declared := page_by_header(line):
+        if narrows := narrowing_header(line):
+            narrowing = narrows if narrowing is None else narrowing.with_line(narrows)
+        elif declared := page_by_header(line):
             page_by = declared if page_by is None else page_by.refined(declared)
         elif (unbound := page_by_unbound(line)) and page_by is not None:
             page_by = page_by.with_unbound(*unbound)
@@ -120,7 +127,7 @@ def _read_header(path: Path) -> ShippedQuery:
                 question_zh = body
             elif not question:
                 question = body
-    return ShippedQuery(path.stem, path, question, question_zh, competency, params, page_by)
+    return ShippedQuery(path.stem, path, question, question_zh, competency, params, page_by, narrowing)
 
 
 @lru_cache(maxsize=1)
@@ -305,7 +312,31 @@ class Session:
         if "province" in shipped.params and province is not None and self.backend != "endpoint":
             self._check_province(to_term(province))
         page = (limit, offset)
-        return self._execute(text, form, given, timeout, False, shipped.params, page, shipped.page_by)
+        narrowed = self._narrowed(text, shipped.narrowing, given, timeout)
+        # A narrowed answer is a handful of rows: asked whole, not by buckets of all the key's values.
+        page_by = shipped.page_by if narrowed is None else None
+        return self._execute(text, form, given, timeout, False, shipped.params, page, page_by, narrowed)
+
+    def _narrowed(
+        self, text: str, narrowing: Narrowing | None, given: Mapping[str, ParamValue], timeout: float | str | None
+    ) -> dict[str, str] | None:
+        """``VALUES`` of the variable a parameter selects, asked before the query (kg.sparql.narrowing), or None.
+
+        On the embedded store only: a remote endpoint and rdflib bind the parameter themselves
+        (rdflib starts from it; the endpoint is asked one query).
+        """
+        if narrowing is None or self.backend != "oxigraph":
+            return None
+        value = given.get(narrowing.param, given.get("?" + narrowing.param))
+        if value is None:
+            return None
+        limit = self.timeout if timeout == "session" else timeout
+        assert not isinstance(limit, str)
+        select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
+        # Its few queries in one worker: one opening of the store, one time limit.
+        job = (self.store, narrowing, to_term(value), text[: select.start], self.prefixes)
+        values = run_limited(_narrow_on_oxigraph, job, limit, block_network=True, isolate=self.isolate)
+        return None if values is None else {narrowing.target: values_text(values)}
 
     def _check_province(self, value: Term) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
@@ -341,6 +372,7 @@ class Session:
         declared: Iterable[str] = (),
         page: tuple[int | None, int] = (None, 0),
         page_by: PageBy | None = None,
+        narrowed: Mapping[str, str] | None = None,
     ) -> QueryResult:
         limit = self.timeout if timeout == "session" else timeout
         assert not isinstance(limit, str)
@@ -358,6 +390,7 @@ class Session:
         # Virtuoso cannot compile a FILTER on a variable that no pattern binds.
         values = {name: "UNDEF" for name in declared}
         values.update({name: sparql_text(value) for name, value in bindings.items()})
+        values.update(narrowed or {})
         started = time.perf_counter()
         if self.backend == "memory":
             rdflib_job = (self.graph, text, self.prefixes, bindings)
@@ -473,6 +506,14 @@ def _run_oxigraph(store_path: Path | ox.Store | None, text: str, prefixes: Mappi
         raise engine_syntax_error(text, exc) from None
     except (OSError, RuntimeError) as exc:  # a failed SERVICE call says nothing about the remote side
         raise engine_failure(exc) from None
+
+
+def _narrow_on_oxigraph(
+    store_path: Path | None, narrowing: Narrowing, value: Term, prologue: str, prefixes: Mapping[str, str]
+) -> list[Term] | None:
+    """kg.sparql.narrowing.narrowed_values on the store at ``store_path``, opened once for all its queries."""
+    store = _open_store(store_path)
+    return narrowed_values(narrowing, value, prologue, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"))
 
 
 def _run_rdflib(graph: Any, text: str, prefixes: Mapping[str, str], bindings: Mapping[str, Term]) -> QueryResult:

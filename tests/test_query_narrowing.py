@@ -1,0 +1,164 @@
+"""A parameter narrowed to the values it selects before the query runs (kg.sparql.narrowing).
+
+``evidence-of`` (by IRI or exact label in any language) and ``search`` (a text in
+names and quotes, case-insensitive) ask the embedded store for the facts or names
+their parameter selects first; the answers here are worked out by hand on a small
+graph built for it: two facts sharing a label in two languages, a name in capitals,
+a quote, a blank-node fact.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from kg.query import Session, connect, shipped_query, term
+from kg.sparql.narrowing import Narrowing, narrowed_values, narrowing_header
+from kg.sparql.results import QueryResult
+
+ZFR = "https://w3id.org/zhengfa-kg/id/"
+
+# Facts a and b share the label "同名" (a in Chinese, b as an English prefLabel); c has a name in capitals
+# and a quote holding "Case"; d is a fact with no label.
+GRAPH = """
+@prefix zf:   <https://w3id.org/zhengfa-kg/def/> .
+@prefix zfr:  <https://w3id.org/zhengfa-kg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa:   <http://www.w3.org/ns/oa#> .
+
+zfr:a a zf:Measure ; rdfs:label "同名"@zh , "Same name"@en ; prov:wasDerivedFrom zfr:ev-a .
+zfr:b a zf:Problem ; skos:prefLabel "同名"@en , "乙"@zh ; prov:wasDerivedFrom zfr:ev-b .
+zfr:c a zf:Measure ; rdfs:label "类案 SEARCH"@zh ; prov:wasDerivedFrom zfr:ev-c .
+zfr:d prov:wasDerivedFrom zfr:ev-d .
+zfr:doc zf:seedFile "seed.md" .
+zfr:ev-a oa:hasSource zfr:doc ; oa:hasSelector [ oa:exact "甲引文" ] , [ oa:start 0 ; oa:end 3 ] .
+zfr:ev-b oa:hasSource zfr:doc ; oa:hasSelector [ oa:exact "乙引文" ] , [ oa:start 3 ; oa:end 6 ] .
+zfr:ev-c oa:hasSource zfr:doc ; oa:hasSelector [ oa:exact "a Case search" ] , [ oa:start 6 ; oa:end 19 ] .
+zfr:ev-d oa:hasSource zfr:doc ; oa:hasSelector [ oa:exact "丁" ] , [ oa:start 19 ; oa:end 20 ] .
+"""
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Session]:
+    path = tmp_path_factory.mktemp("narrowing") / "store"
+    store = ox.Store(str(path))
+    store.load(GRAPH.encode(), ox.RdfFormat.TURTLE)
+    store.flush()
+    del store
+    graph = Graph().parse(data=GRAPH, format="turtle")
+    return {
+        "oxigraph": connect(store=path, isolate=False, timeout=None),
+        "memory": connect("memory", timeout=None, graph=graph),
+    }
+
+
+def runner(session: Session) -> object:
+    store = ox.Store.read_only(str(session.store))
+
+    def run(text: str) -> QueryResult:
+        answer = store.query(text)
+        assert isinstance(answer, ox.QuerySolutions)
+        names = [v.value for v in answer.variables]
+        return QueryResult(
+            form="SELECT", variables=names, rows=[tuple(s[i] for i in range(len(names))) for s in answer]
+        )
+
+    return run
+
+
+def facts(result: QueryResult) -> list[str]:
+    return [str(row["fact"].value).removeprefix(ZFR) for row in result]  # type: ignore[union-attr]
+
+
+def test_the_narrowed_queries_declare_their_lines() -> None:
+    evidence = shipped_query("evidence-of").narrowing
+    assert evidence is not None and (evidence.target, evidence.param, len(evidence.patterns)) == ("fact", "entity", 3)
+    search = shipped_query("search").narrowing
+    assert search is not None and (search.target, search.param, len(search.patterns)) == ("match", "text", 4)
+    line = narrowing_header("# narrow ?x by ?y: ?x rdfs:label ?y")
+    assert line == Narrowing("x", "y", ("?x rdfs:label ?y",))
+    assert narrowing_header("# page-by ?fact: ?fact prov:wasDerivedFrom ?evidence") is None
+    with pytest.raises(ValueError, match="narrow lines"):
+        line.with_line(Narrowing("z", "y", ("?z rdfs:label ?y",)))
+
+
+def test_an_iri_narrows_to_itself_and_a_label_to_every_fact_it_names(small: dict[str, Session]) -> None:
+    narrowing = shipped_query("evidence-of").narrowing
+    assert narrowing is not None
+    prologue = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    )
+    run = runner(small["oxigraph"])
+    assert narrowed_values(narrowing, ox.NamedNode(ZFR + "a"), prologue, run) == [ox.NamedNode(ZFR + "a")]  # type: ignore[arg-type]
+    # A label in any language: "同名" is a's @zh label and b's @en prefLabel.
+    two = narrowed_values(narrowing, ox.Literal("同名"), prologue, run)  # type: ignore[arg-type]
+    assert sorted(str(v) for v in two or []) == [f"<{ZFR}a>", f"<{ZFR}b>"]
+    assert narrowed_values(narrowing, ox.Literal("无此名"), prologue, run) == []  # type: ignore[arg-type]
+    assert narrowed_values(narrowing, ox.BlankNode(), prologue, run) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+@pytest.mark.parametrize(
+    ("entity", "expected"),
+    [
+        ("同名", ["a", "b"]),  # one label, two facts, two languages
+        ('"同名"@en', ["a", "b"]),  # the language of the value given does not matter: STR is compared
+        ("Same name", ["a"]),
+        ("zfr:b", ["b"]),
+        ("乙", ["b"]),
+        ("zfr:nothing", []),
+        ("无此名", []),
+    ],
+)
+def test_evidence_of_an_entity(small: dict[str, Session], backend: str, entity: str, expected: list[str]) -> None:
+    value = term(entity) if entity.startswith(("zfr:", '"')) else entity
+    result = small[backend].run("evidence-of", {"entity": value})
+    assert facts(result) == expected
+    # The narrowed answer is the query's own: asked as a plain query text, nothing is narrowed.
+    plain = small[backend].query(shipped_query("evidence-of").text, {"entity": value})
+    assert result.rows == plain.rows
+
+
+def test_evidence_of_unbound_and_a_page_of_a_narrowed_answer(small: dict[str, Session]) -> None:
+    session = small["oxigraph"]
+    assert facts(session.run("evidence-of")) == ["a", "b", "c", "d"]
+    page = session.run("evidence-of", {"entity": "同名"}, limit=1)
+    assert facts(page) == ["a"] and page.more
+    rest = session.run("evidence-of", {"entity": "同名"}, limit=1, offset=1)
+    assert facts(rest) == ["b"] and not rest.more
+    quote = session.run("evidence-of", {"entity": "同名"})
+    assert [str(row["quote"].value) for row in quote] == ["甲引文", "乙引文"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # c's name "类案 SEARCH" and c's quote "a Case search" both contain "search", whatever the case.
+        ("search", [("c", "label", "类案 SEARCH"), ("c", "quote", "a Case search")]),
+        ("CASE", [("c", "quote", "a Case search")]),
+        ("同名", [("a", "label", "同名"), ("b", "label", "同名")]),
+        ("引文", [("a", "quote", "甲引文"), ("b", "quote", "乙引文")]),
+        ("丁", [("d", "quote", "丁")]),  # a fact with no name, by its quote
+        ("无此", []),
+    ],
+)
+def test_search(small: dict[str, Session], backend: str, text: str, expected: list[tuple[str, str, str]]) -> None:
+    result = small[backend].run("search", {"text": text})
+    got = [
+        (str(row["thing"].value).removeprefix(ZFR), str(row["where"].value), str(row["match"].value))  # type: ignore[union-attr]
+        for row in result
+    ]
+    assert got == expected
+    plain = small[backend].query(shipped_query("search").text, {"text": text})
+    assert result.rows == plain.rows
+
+
+def test_narrowing_in_a_child_process_with_a_time_limit(small: dict[str, Session]) -> None:
+    """A server's session runs each query in a child (isolate): the narrowing's queries run in one, timed."""
+    session = connect(store=small["oxigraph"].store, timeout=30)
+    assert facts(session.run("evidence-of", {"entity": "同名"})) == ["a", "b"]
+    assert [str(row["match"].value) for row in session.run("search", {"text": "引文"})] == ["甲引文", "乙引文"]  # type: ignore[union-attr]
