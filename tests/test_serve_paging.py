@@ -113,3 +113,54 @@ def test_the_engine_asks_a_page_of_a_shipped_query_by_buckets(store_path: Path) 
     page = engine.run_bucketed(shipped.text, {"entity": "UNDEF"}, shipped.page_by, 20, 40)
     assert page is not None and not page.truncated
     assert page.result.rows == whole.rows[40:60]
+
+
+def test_the_engine_starts_a_narrowed_query_from_its_parameters_values(store_path: Path) -> None:
+    # evidence-of with an entity: the entity's fact is found first (kg.sparql.narrowing), no bucket of all the
+    # facts is read (no GROUP_CONCAT of their IRIs), and the page is the whole answer's.
+    from kg.serve.engine import Limits, QueryEngine
+
+    shipped = shipped_query("evidence-of")
+    assert shipped.narrowing is not None
+    fact = "zfr:measure-jiangsu-mandatory-similar-case-search"
+    whole = connect(store=store_path, timeout=None).run("evidence-of", entity=param_term(fact, PREFIXES))
+    assert len(whole) >= 1
+    engine = QueryEngine(store_path, Limits(timeout=60))
+    asked: list[str] = []
+    run = engine.run
+
+    def recorded(text: str, *args: object, **kwargs: object) -> object:
+        asked.append(text)
+        return run(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    engine.run = recorded  # type: ignore[method-assign]
+    value = param_term(fact, PREFIXES)
+    page = engine.run_narrowed(shipped.text, shipped.narrowing, value, {"entity": str(value)}, 10, 0)
+    assert page is not None and page.result.rows == whole.rows[:10]
+    assert not any("GROUP_CONCAT" in text for text in asked)
+    assert f"VALUES ?fact {{ <{PREFIXES['zfr']}measure-jiangsu-mandatory-similar-case-search> }}" in " ".join(asked)
+    # a label names its facts the same way; a label of nothing gives no row
+    label = "制定操作规程，规定六类情形必须进行类案强制检索"
+    by_label = engine.run_narrowed(shipped.text, shipped.narrowing, ox_literal(label), {"entity": f'"{label}"'}, 10, 0)
+    assert by_label is not None and by_label.result.rows == whole.rows[:10]
+    nothing = engine.run_narrowed(
+        shipped.text, shipped.narrowing, ox_literal("无此事实"), {"entity": '"无此事实"'}, 10, 0
+    )
+    assert nothing is not None and nothing.result.rows == []
+
+
+def ox_literal(text: str) -> object:
+    import pyoxigraph as ox
+
+    return ox.Literal(text)
+
+
+def test_the_query_page_with_an_entity_shows_its_evidence(client: httpx.Client, store_path: Path) -> None:
+    text = shipped_query("evidence-of").text
+    fact = "zfr:measure-jiangsu-mandatory-similar-case-search"
+    whole = connect(store=store_path, timeout=None).run("evidence-of", entity=param_term(fact, PREFIXES))
+    page = client.get("/query", params={"name": "evidence-of", "query": text, "param.entity": fact, "limit": "100"})
+    assert page.status_code == 200
+    quotes = [row[whole.variables.index("quote")].value for row in whole.rows]  # type: ignore[union-attr]
+    shown = [row[whole.variables.index("quote")] for row in table(page.text)]
+    assert shown == quotes and quotes

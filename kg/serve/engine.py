@@ -25,6 +25,7 @@ from kg.errors import QueryError, QueryTimeout
 from kg.namespaces import PREFIXES
 from kg.sparql.buckets import PageBy
 from kg.sparql.check import CheckedQuery, engine_failure
+from kg.sparql.narrowing import Narrowing
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 
 #: The message ``run_limited`` gives when the child died (killed by the memory limit, or crashed).
@@ -229,6 +230,33 @@ class QueryEngine:
         except _TooLarge:
             return None
         return None if result is None else Answer(result=result, truncated=False, limit=self.limits.max_rows)
+
+    def run_narrowed(
+        self, text: str, narrowing: Narrowing, value: Any, values: Mapping[str, str], limit: int | None, offset: int
+    ) -> Answer | None:
+        """A page of a shipped query whose parameter selects a few values first (kg.sparql.narrowing), or None.
+
+        The values are the server's own queries (one scan each); the query then starts from them, paged
+        as a client's query is. None where nothing is narrowed (or the values exceed BUCKET_ROWS).
+        """
+        from kg.sparql import lexer, paging
+        from kg.sparql.narrowing import narrowed_values, values_text
+
+        def run(query: str) -> QueryResult:
+            answer = self.run(query, max_rows=BUCKET_ROWS)
+            if answer.truncated:
+                raise _TooLarge
+            return answer.result
+
+        select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
+        try:
+            found = narrowed_values(narrowing, value, text[: select.start], run)
+        except _TooLarge:
+            return None
+        if found is None:
+            return None
+        bound = lexer.inject_values(text, {**values, narrowing.target: values_text(found)})
+        return self.run(paging.page(bound, limit, offset))
 
 
 # --- in the child process -------------------------------------------------------------

@@ -20,6 +20,7 @@ from kg.serve.protocol import (
     body_parameters,
     bucketed_answer,
     media_type,
+    narrowed_answer,
     off_loop,
     read_body,
     refusal,
@@ -129,7 +130,20 @@ async def query_page(request: Request) -> Response:
             # A shipped query as shipped (a browser sends a text area's lines ended by CR LF): its page
             # is asked by buckets of its first sort key (kg.sparql.buckets).
             as_shipped = selected is not None and text.replace("\r\n", "\n") == selected.text
-            if as_shipped and selected is not None and selected.page_by is not None and rows is not None:
+            if as_shipped and selected is not None and selected.narrowing is not None:
+                # A parameter that selects a few values (evidence-of's entity): the query starts from them.
+                given = await off_loop(_narrowing_value, selected.narrowing.param, fields)
+                if given is not None:
+                    values = await off_loop(_values, selected.text, fields)
+                    limit = None if rows is None else rows + 1
+                    result = await narrowed_answer(site, selected.text, selected.narrowing, given, values, limit, skip)
+            if (
+                result is None
+                and as_shipped
+                and selected is not None
+                and selected.page_by is not None
+                and rows is not None
+            ):
                 values = await off_loop(_values, selected.text, fields)
                 result = await bucketed_answer(site, selected.text, values, selected.page_by, rows + 1, skip)
             if result is None:
@@ -274,6 +288,15 @@ def _values(text: str, fields: list[ParamField]) -> dict[str, str]:
 
     used = {tok.text[1:] for tok in lexer.tokens(text) if tok.kind == "var"}
     return {name: sparql_text(term(value, PREFIXES)) for name, value in filled.items() if name in used}
+
+
+def _narrowing_value(param: str, fields: list[ParamField]) -> Any:
+    """The filled-in value of ``param`` as an RDF term, or None."""
+    from kg.namespaces import PREFIXES
+    from kg.query import term
+
+    filled = next((f.value for f in fields if f.name == param and f.value.strip()), None)
+    return None if filled is None else term(filled, PREFIXES)
 
 
 def _outcome(site: Site, request: Request, result: Any) -> QueryOutcome:

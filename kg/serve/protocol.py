@@ -25,6 +25,7 @@ from kg.serve.results import serialize
 from kg.serve.site import Site
 from kg.sparql.buckets import PageBy
 from kg.sparql.check import CheckedQuery
+from kg.sparql.narrowing import Narrowing
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -185,6 +186,22 @@ async def bucketed_answer(
     """A page of a shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None."""
     try:
         return await site.engine.gate.run(site.engine.run_bucketed, text, values, page_by, limit, offset)
+    except QueryError as exc:
+        raise _refused(exc) from None
+
+
+async def narrowed_answer(
+    site: Site,
+    text: str,
+    narrowing: Narrowing,
+    value: Any,
+    values: Mapping[str, str],
+    limit: int | None,
+    offset: int,
+) -> Answer | None:
+    """A page of a shipped query started from the few values its parameter selects (kg.sparql.narrowing), or None."""
+    try:
+        return await site.engine.gate.run(site.engine.run_narrowed, text, narrowing, value, values, limit, offset)
     except QueryError as exc:
         raise _refused(exc) from None
 
