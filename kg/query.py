@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
 from kg.sparql import lexer, paging
-from kg.sparql.buckets import PageBy, bucketed_page, page_by_header, page_by_unbound
+from kg.sparql.buckets import PageBy, bucketed_page, page_by_header, page_by_unbound, restrict
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
@@ -75,6 +75,8 @@ class ShippedQuery:
     competency: int | None
     params: dict[str, str] = field(default_factory=dict)
     page_by: PageBy | None = None  # ``# page-by ?k: pattern``: first pages asked by buckets of ?k (kg.sparql.buckets)
+    # ``# narrow-by ?k: pattern``: with the parameters the pattern uses bound, ?k is asked for first (see _narrowed).
+    narrow_by: tuple[str, str] | None = None
 
     @property
     def text(self) -> str:
@@ -87,6 +89,7 @@ class ShippedQuery:
 
 
 _PARAM_LINE = re.compile(r"^#\s*param\s+\??([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$")
+_NARROW_LINE = re.compile(r"^#\s*narrow-by\s+\?([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+)$")
 _CQ_LINE = re.compile(r"^#\s*competency question\s*:?\s*(\d+)", re.IGNORECASE)
 
 
@@ -101,6 +104,7 @@ def _read_header(path: Path) -> ShippedQuery:
     competency: int | None = None
     params: dict[str, str] = {}
     page_by: PageBy | None = None
+    narrow_by: tuple[str, str] | None = None
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             break
@@ -108,6 +112,8 @@ def _read_header(path: Path) -> ShippedQuery:
             page_by = declared if page_by is None else page_by.refined(declared)
         elif (unbound := page_by_unbound(line)) and page_by is not None:
             page_by = page_by.with_unbound(*unbound)
+        elif match := _NARROW_LINE.match(line):
+            narrow_by = (match.group(1), match.group(2).strip())
         elif match := _PARAM_LINE.match(line):
             params[match.group(1)] = match.group(2).strip()
         elif match := _CQ_LINE.match(line):
@@ -120,7 +126,7 @@ def _read_header(path: Path) -> ShippedQuery:
                 question_zh = body
             elif not question:
                 question = body
-    return ShippedQuery(path.stem, path, question, question_zh, competency, params, page_by)
+    return ShippedQuery(path.stem, path, question, question_zh, competency, params, page_by, narrow_by)
 
 
 @lru_cache(maxsize=1)
@@ -304,8 +310,40 @@ class Session:
         # A remote endpoint's provinces are its own business (and checking costs a round trip).
         if "province" in shipped.params and province is not None and self.backend != "endpoint":
             self._check_province(to_term(province))
+        if shipped.narrow_by is not None and self.backend == "oxigraph":
+            text = self._narrowed(text, shipped.narrow_by, shipped.params, given, timeout)
         page = (limit, offset)
         return self._execute(text, form, given, timeout, False, shipped.params, page, shipped.page_by)
+
+    def _narrowed(
+        self,
+        text: str,
+        narrow_by: tuple[str, str],
+        declared: Iterable[str],
+        given: Mapping[str, ParamValue],
+        timeout: float | str | None,
+    ) -> str:
+        """``text`` asked for the values of ``?k`` its ``# narrow-by ?k: pattern`` header finds, when its parameters are bound.
+
+        Why: a parameter tested by a filter per row (``measures-by-mechanism``: is the mechanism, or a concept above it,
+        the one asked for, by IRI or by part of a name) is tested on every row of the whole join (90 s at a million
+        triples); the few values of ``?k`` it can select are found first (the pattern alone, with the parameters bound,
+        0.1 s) and put first in the query's group (``VALUES ?k { … }``), which then joins from them (0.05 s).
+        Exact when the header keeps its promise: every row of the answer has a ``?k`` the pattern gives (it may give
+        more: the query's own filter still decides). Unbound parameters, or a value that is not an IRI: the query as is.
+        """
+        variable, pattern = narrow_by
+        params = {tok.text[1:] for tok in lexer.tokens(pattern) if tok.kind == "var"} & set(declared)
+        bound = {name.lstrip("?$"): value for name, value in given.items() if value is not None}
+        if not params or not params <= bound.keys():
+            return text
+        select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
+        narrowing = f"{text[: select.start]}SELECT DISTINCT ?{variable} WHERE {{ {pattern} }}"
+        found = self._execute(narrowing, "SELECT", {name: bound[name] for name in params}, timeout, False)
+        keys = [row[0] for row in found.rows]
+        if not all(isinstance(key, ox.NamedNode) for key in keys):
+            return text
+        return restrict(text, (variable,), [(key,) for key in keys])  # type: ignore[misc]
 
     def _check_province(self, value: Term) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
