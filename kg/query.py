@@ -20,7 +20,7 @@ import difflib
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -310,10 +310,11 @@ class Session:
         # A remote endpoint's provinces are its own business (and checking costs a round trip).
         if "province" in shipped.params and province is not None and self.backend != "endpoint":
             self._check_province(to_term(province))
+        page_by = shipped.page_by
         if shipped.narrow_by is not None and self.backend == "oxigraph":
-            text = self._narrowed(text, shipped.narrow_by, shipped.params, given, timeout)
+            text, page_by = self._narrowed(text, shipped.narrow_by, shipped.params, given, timeout, page_by)
         page = (limit, offset)
-        return self._execute(text, form, given, timeout, False, shipped.params, page, shipped.page_by)
+        return self._execute(text, form, given, timeout, False, shipped.params, page, page_by)
 
     def _narrowed(
         self,
@@ -322,7 +323,8 @@ class Session:
         declared: Iterable[str],
         given: Mapping[str, ParamValue],
         timeout: float | str | None,
-    ) -> str:
+        page_by: PageBy | None = None,
+    ) -> tuple[str, PageBy | None]:
         """``text`` asked for the values of ``?k`` its ``# narrow-by ?k: pattern`` header finds, when its parameters are bound.
 
         Why: a parameter tested by a filter per row (``measures-by-mechanism``: is the mechanism, or a concept above it,
@@ -331,19 +333,25 @@ class Session:
         0.1 s) and put first in the query's group (``VALUES ?k { … }``), which then joins from them (0.05 s).
         Exact when the header keeps its promise: every row of the answer has a ``?k`` the pattern gives (it may give
         more: the query's own filter still decides). Unbound parameters, or a value that is not an IRI: the query as is.
+        A page-by key (kg.sparql.buckets) is narrowed the same way: the buckets are those of the values found.
         """
         variable, pattern = narrow_by
         params = {tok.text[1:] for tok in lexer.tokens(pattern) if tok.kind == "var"} & set(declared)
         bound = {name.lstrip("?$"): value for name, value in given.items() if value is not None}
         if not params or not params <= bound.keys():
-            return text
+            return text, page_by
         select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
         narrowing = f"{text[: select.start]}SELECT DISTINCT ?{variable} WHERE {{ {pattern} }}"
         found = self._execute(narrowing, "SELECT", {name: bound[name] for name in params}, timeout, False)
         keys = [row[0] for row in found.rows]
         if not all(isinstance(key, ox.NamedNode) for key in keys):
-            return text
-        return restrict(text, (variable,), [(key,) for key in keys])  # type: ignore[misc]
+            return text, page_by
+        if page_by is not None and variable in page_by.variables:
+            block = f"VALUES ?{variable} {{ {' '.join(str(key) for key in keys)} }}"
+            # The first key's values stay the pattern's own (a superset: a value of no row is an empty bucket).
+            firsts = page_by.firsts or page_by.pattern
+            page_by = replace(page_by, pattern=f"{{ {page_by.pattern} }} {block}", firsts=firsts)
+        return restrict(text, (variable,), [(key,) for key in keys]), page_by  # type: ignore[misc]
 
     def _check_province(self, value: Term) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""

@@ -43,12 +43,21 @@ def narrowed_to(session: Session, value: object) -> set[str] | None:
     shipped = shipped_query(QUERY)
     assert shipped.narrow_by is not None
     given = {} if value is None else {"mechanism": value}
-    text = session._narrowed(shipped.text, shipped.narrow_by, shipped.params, given, None)
+    text, page_by = session._narrowed(shipped.text, shipped.narrow_by, shipped.params, given, None, shipped.page_by)
     if text == shipped.text:
+        assert page_by == shipped.page_by
         return None
     block = re.search(r"VALUES \(\?mech\) \{([^}]*)\}", text)
     assert block is not None
-    return {iri.removeprefix(ZFR) for iri in re.findall(r"<([^>]*)>", block.group(1))}
+    found = {iri.removeprefix(ZFR) for iri in re.findall(r"<([^>]*)>", block.group(1))}
+    # The buckets of a page (page-by ?cat ?mech) are those of the same mechanisms.
+    assert page_by is not None and shipped.page_by is not None
+    keys = re.fullmatch(r"\{ (.*) \} VALUES \?mech \{([^}]*)\}", page_by.pattern)
+    assert keys is not None and keys.group(1) == shipped.page_by.pattern
+    # Their categories (the first key) are still read off the whole walk: a category of no row is an empty bucket.
+    assert page_by.firsts == shipped.page_by.pattern
+    assert {iri.removeprefix(ZFR) for iri in re.findall(r"<([^>]*)>", keys.group(2))} == found
+    return found
 
 
 def test_the_header_declares_the_key_and_its_pattern() -> None:
