@@ -312,7 +312,7 @@ class Session:
             self._check_province(to_term(province))
         page_by = shipped.page_by
         if shipped.narrow_by is not None and self.backend == "oxigraph":
-            text, page_by = self._narrowed(text, shipped.narrow_by, shipped.params, given, timeout, page_by)
+            text, page_by, given = self._narrowed(text, shipped.narrow_by, shipped.params, given, timeout, page_by)
         page = (limit, offset)
         return self._execute(text, form, given, timeout, False, shipped.params, page, page_by)
 
@@ -324,34 +324,38 @@ class Session:
         given: Mapping[str, ParamValue],
         timeout: float | str | None,
         page_by: PageBy | None = None,
-    ) -> tuple[str, PageBy | None]:
+    ) -> tuple[str, PageBy | None, dict[str, ParamValue]]:
         """``text`` asked for the values of ``?k`` its ``# narrow-by ?k: pattern`` header finds, when its parameters are bound.
 
         Why: a parameter tested by a filter per row (``measures-by-mechanism``: is the mechanism, or a concept above it,
         the one asked for, by IRI or by part of a name) is tested on every row of the whole join (90 s at a million
         triples); the few values of ``?k`` it can select are found first (the pattern alone, with the parameters bound,
         0.1 s) and put first in the query's group (``VALUES ?k { … }``), which then joins from them (0.05 s).
-        Exact when the header keeps its promise: every row of the answer has a ``?k`` the pattern gives (it may give
-        more: the query's own filter still decides). Unbound parameters, or a value that is not an IRI: the query as is.
-        A page-by key (kg.sparql.buckets) is narrowed the same way: the buckets are those of the values found.
+        The parameters the pattern uses are then left unbound: the query's test of them, still run on every row of the
+        values found (2 ms a row: 50 s for a name that most mechanisms hold), is what the pattern did once per value.
+        Exact when the header keeps its promise: the pattern gives the ``?k`` of every row the query keeps with those
+        parameters bound, and of no row it drops, and they are used for nothing else. Unbound parameters, or a value
+        found that is not an IRI: the query as is. A page-by key (kg.sparql.buckets) is narrowed the same way: the
+        buckets are those of the values found.
         """
         variable, pattern = narrow_by
         params = {tok.text[1:] for tok in lexer.tokens(pattern) if tok.kind == "var"} & set(declared)
         bound = {name.lstrip("?$"): value for name, value in given.items() if value is not None}
         if not params or not params <= bound.keys():
-            return text, page_by
+            return text, page_by, dict(given)
         select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
         narrowing = f"{text[: select.start]}SELECT DISTINCT ?{variable} WHERE {{ {pattern} }}"
         found = self._execute(narrowing, "SELECT", {name: bound[name] for name in params}, timeout, False)
         keys = [row[0] for row in found.rows]
         if not all(isinstance(key, ox.NamedNode) for key in keys):
-            return text, page_by
+            return text, page_by, dict(given)
         if page_by is not None and variable in page_by.variables:
             block = f"VALUES ?{variable} {{ {' '.join(str(key) for key in keys)} }}"
             # The first key's values stay the pattern's own (a superset: a value of no row is an empty bucket).
             firsts = page_by.firsts or page_by.pattern
             page_by = replace(page_by, pattern=f"{{ {page_by.pattern} }} {block}", firsts=firsts)
-        return restrict(text, (variable,), [(key,) for key in keys]), page_by  # type: ignore[misc]
+        rest = {name: value for name, value in given.items() if name.lstrip("?$") not in params}
+        return restrict(text, (variable,), [(key,) for key in keys]), page_by, rest  # type: ignore[misc]
 
     def _check_province(self, value: Term) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
