@@ -32,7 +32,7 @@ from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
 from kg.sparql import lexer, paging
 from kg.sparql.buckets import PageBy, bucketed_page, page_by_header, page_by_unbound
-from kg.sparql.narrowing import Narrowing, narrowed_values, narrowing_header, values_text
+from kg.sparql.narrowing import Narrowing, narrowed_page_by, narrowed_values, narrowing_header, values_text
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
@@ -313,8 +313,12 @@ class Session:
             self._check_province(to_term(province))
         page = (limit, offset)
         narrowed = self._narrowed(text, shipped.narrowing, given, timeout)
-        # A narrowed answer is a handful of rows: asked whole, not by buckets of all the key's values.
-        page_by = shipped.page_by if narrowed is None else None
+        page_by = shipped.page_by
+        if narrowed is not None and shipped.narrowing is not None:
+            target, param = shipped.narrowing.target, shipped.narrowing.param
+            page_by = narrowed_page_by(page_by, target, narrowed[target])
+            if shipped.narrowing.exact:  # the values found are the filter's test: the parameter is left unbound
+                given = {name: value for name, value in given.items() if name.lstrip("?$") != param}
         return self._execute(text, form, given, timeout, False, shipped.params, page, page_by, narrowed)
 
     def _narrowed(

@@ -255,6 +255,8 @@ class QueryEngine:
             return None
         if found is None:
             return None
+        if narrowing.exact:  # the values found are the filter's test: the parameter is left unbound
+            values = {name: value for name, value in values.items() if name != narrowing.param}
         bound = lexer.inject_values(text, {**values, narrowing.target: values_text(found)})
         return self.run(paging.page(bound, limit, offset))
 

@@ -22,21 +22,34 @@ four scans of ``search``). Why it is exact: the query keeps its own FILTER on th
 parameter, so narrowing may only drop rows that FILTER drops; the header's author
 promises that every row the query keeps has a ``?target`` some line gives. A value
 the lines give as a blank node cannot be written in ``VALUES``: then nothing is narrowed.
+
+``# narrow ?mech exactly by ?mechanism: pattern`` promises more: the pattern selects exactly
+the ``?target`` values of the rows the query's filter keeps, and the parameter is used for
+nothing else. Then the parameter is left unbound once its values are found: the filter, which
+``measures-by-mechanism`` tests by six ``EXISTS`` per row (2 ms a row: 50 s for a name most
+mechanisms hold), is what the pattern did once per concept (0.1 s at a million triples).
+
+Pages: a narrowed answer whose first sort key is ``?target`` is a handful of rows, asked
+whole; where ``?target`` is a later page-by key (``?cat ?mech``) the buckets are those of the
+values found (:func:`narrowed_page_by`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
 from kg.sparql import lexer
+from kg.sparql.buckets import PageBy
 from kg.sparql.results import QueryResult
 from kg.sparql.terms import Term, sparql_text
 
-NARROW_LINE = re.compile(r"^#\s*narrow\s+\?([A-Za-z_][A-Za-z0-9_]*)\s+by\s+\?([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+)$")
+NARROW_LINE = re.compile(
+    r"^#\s*narrow\s+\?([A-Za-z_][A-Za-z0-9_]*)\s+(exactly\s+)?by\s+\?([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+)$"
+)
 
 
 @dataclass(frozen=True)
@@ -46,12 +59,14 @@ class Narrowing:
     target: str
     param: str
     patterns: tuple[str, ...]
+    # ``exactly``: the patterns are the filter's own test, so the parameter is left unbound once they ran.
+    exact: bool = False
 
     def with_line(self, line: Narrowing) -> Narrowing:
         """This narrowing and a further line's pattern; the lines must name the same variables."""
-        if (line.target, line.param) != (self.target, self.param):
+        if (line.target, line.param, line.exact) != (self.target, self.param, self.exact):
             raise ValueError(f"narrow lines of ?{self.target} by ?{self.param} and ?{line.target} by ?{line.param}")
-        return Narrowing(self.target, self.param, self.patterns + line.patterns)
+        return Narrowing(self.target, self.param, self.patterns + line.patterns, self.exact)
 
 
 def narrowing_header(line: str) -> Narrowing | None:
@@ -59,7 +74,7 @@ def narrowing_header(line: str) -> Narrowing | None:
     match = NARROW_LINE.match(line)
     if match is None:
         return None
-    return Narrowing(match.group(1), match.group(2), (match.group(3).strip(),))
+    return Narrowing(match.group(1), match.group(3), (match.group(4).strip(),), bool(match.group(2)))
 
 
 def narrowed_values(
@@ -85,3 +100,15 @@ def narrowed_values(
 def values_text(values: list[Term]) -> str:
     """The values as the inside of a ``VALUES ?v { … }`` block (empty: no value, no row)."""
     return " ".join(sparql_text(value) for value in values)
+
+
+def narrowed_page_by(page_by: PageBy | None, target: str, values: str) -> PageBy | None:
+    """The page-by of an answer narrowed to ``VALUES ?target { values }``: none when ``?target`` is its first key
+    (a handful of rows, asked whole); its buckets restricted to those values when ``?target`` is a later key (the
+    first key's values stay the pattern's own: a value of no row is an empty bucket); else as it was."""
+    if page_by is None or target not in page_by.variables:
+        return page_by
+    if page_by.variables[0] == target:
+        return None
+    block = f"VALUES ?{target} {{ {values} }}"
+    return replace(page_by, pattern=f"{{ {page_by.pattern} }} {block}", firsts=page_by.firsts or page_by.pattern)
