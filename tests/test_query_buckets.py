@@ -115,8 +115,14 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
         elif name == "who-checks-whom":
             # The relations: the query's own pattern, for those some measure has only; then a province of any
             # organ, the first pattern of the OPTIONAL that binds the second key.
+            # Filtered by the relation asked for as the query filters it, without its choice of the zh name.
             assert page_by.firsts is not None and page_by.unbound_at == 1
-            assert page_by.firsts.split(" . FILTER EXISTS")[0].split(" ", 1)[1] in flat
+            assert page_by.firsts.startswith("?rel skos:notation ?relNotation ; skos:prefLabel ?relName . ")
+            assert "?rel skos:notation ?relNotation ." in flat and "?rel skos:prefLabel ?relName ." in flat
+            assert page_by.firsts.endswith(
+                "FILTER(!BOUND(?relation) || ?rel = ?relation || CONTAINS(LCASE(STR(?relName)), LCASE(STR(?relation))))"
+            )
+            assert "(?rel = ?relation || CONTAINS(LCASE(STR(?relName)), LCASE(STR(?relation))))" in flat
             assert f"OPTIONAL {{ {page_by.pattern} ." in flat
         elif page_by.unbound is None:
             parts = page_by.pattern.split(" . ")  # or each of its triples, written with the subject's other ones
@@ -163,7 +169,9 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     # The first text reads the first key's values, as one text (one key) or one per row (the first of several keys,
     # or plain strings, which are read one per row after the text); the last asks for the rows of the smallest
     # keys only.
-    firsts_pattern = shipped.page_by.firsts or shipped.page_by.pattern
+    # A pattern asked alone is given the parameters it uses (who-checks-whom's relations filtered by ?relation).
+    given = "VALUES ?relation { UNDEF } " if name == "who-checks-whom" else ""
+    firsts_pattern = given + (shipped.page_by.firsts or shipped.page_by.pattern)
     one_per_row = f"SELECT DISTINCT ?{variables[0]} WHERE {{ {firsts_pattern} }}"
     count = sample = concatenated = None
     if len(variables) == 1:
@@ -353,6 +361,10 @@ def test_rows_without_a_second_key_come_first_within_their_first_key() -> None:
         ],
         '"乙"': [("2", None, "m4", "o0", None), ("2", "一省", "m5", "o1", None), ("2", "二省", "m7", "o2", None)],
     }
+    # Relation "1" by IRI and by its English name in other case; both by the part "监督" of their names.
+    alpha = by_hand["UNDEF"][:4]
+    by_hand.update({"<https://w3id.org/zhengfa-kg/id/rel-a>": alpha, '"ALPHA"': alpha, '"监督"': by_hand["UNDEF"]})
+    asked_for = {"UNDEF": ("1", "2"), '"乙"': ("2",), '"监督"': ("1", "2")}
     for relation, expected in by_hand.items():
         values = {"relation": relation}
         whole = run(lexer.inject_values(shipped.text, values))  # type: ignore[operator]
@@ -368,10 +380,15 @@ def test_rows_without_a_second_key_come_first_within_their_first_key() -> None:
                 page = bucketed_page(shipped.text, values, shipped.page_by, size, offset, run)  # type: ignore[arg-type]
                 assert page is not None and page.rows == whole.rows[offset : offset + size], (relation, size, offset)  # type: ignore[attr-defined]
         # Rows without a province were asked for relation by relation, their own pattern joined, ?prov unbound
-        # last (for relation "1" too when only "2" is asked for: the pattern knows no parameter, and finds m2).
+        # last; only for the relations asked for (the relations' pattern is given ?relation: "乙" names "2" only).
         unbound = [text for text in asked if "FILTER(!BOUND(?prov))" in text]
+        notations = asked_for.get(relation, ("1",))
         for notation in ("1", "2"):
-            assert any(f'VALUES (?relNotation) {{ ("{notation}") }} ?measure zf:adoptedBy' in text for text in unbound)
+            wanted = any(
+                f'VALUES (?relNotation) {{ ("{notation}") }} ?measure zf:adoptedBy' in text for text in unbound
+            )
+            assert wanted == (notation in notations), (relation, notation)
+            assert any(f'VALUES ?relNotation {{ "{notation}" }}' in text for text in asked) == (notation in notations)
 
 
 def _store_of(triples: list[tuple[str, str, str]]) -> ox.Store:
