@@ -57,6 +57,7 @@ CASES = [
     ("measures-by-mechanism", {"mechanism": "zfr:cat-legal-supervision"}),
     ("measures", {}),
     ("measures", {"province": "江苏"}),
+    ("measures", {"province": "zfr:province-hunan"}),
     ("figures", {}),
     ("figures", {"province": "四川"}),
     ("organs", {}),  # two organs in no province: the first bucket
@@ -67,6 +68,7 @@ CASES = [
     ("who-supervises-whom", {"province": "广西"}),
     ("who-checks-whom", {}),
     ("who-checks-whom", {"relation": "检察"}),
+    ("who-checks-whom", {"relation": "zfr:rel-internal"}),
 ]
 # The whole answer holds more than this many rows (unbound parameters), so that it spans several buckets.
 FEW_ROWS = {"figures-over-time": 1}
@@ -98,9 +100,17 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
     declared = {q.name: q.page_by for q in shipped_queries() if q.page_by is not None}
     assert sorted(declared) == sorted(PAGED)
     assert declared["evidence-of"] == PageBy(("fact",), "?fact prov:wasDerivedFrom ?evidence")
-    assert declared["province-measures"] == PageBy(
-        ("prov", "measure"), "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ"
+    # The provinces come from the distinct ones of organs, filtered by the province asked for as the query does.
+    provinces = (
+        "{ SELECT DISTINCT ?prov WHERE { ?organ zf:inProvince ?prov } } FILTER(!BOUND(?province) || ?prov = ?province"
+        " || EXISTS { ?prov zf:shortName|rdfs:label ?provinceName"
+        " FILTER(LCASE(STR(?provinceName)) = LCASE(STR(?province))) })"
     )
+    assert declared["province-measures"] == PageBy(
+        ("prov", "measure"), "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ", firsts=provinces
+    )
+    assert declared["figures"].pattern == "?figure zf:aboutArea ?prov"
+    assert declared["figures"].firsts == provinces.replace("?organ zf:inProvince", "?figure zf:aboutArea")
     assert declared["measures-by-mechanism"].variables == ("cat", "mech")
     for name, page_by in declared.items():
         text = shipped_query(name).text
@@ -118,7 +128,7 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
             # Filtered by the relation asked for as the query filters it, without its choice of the zh name.
             assert page_by.firsts is not None and page_by.unbound_at == 1
             assert page_by.firsts.startswith("?rel skos:notation ?relNotation ; skos:prefLabel ?relName . ")
-            assert "?rel skos:notation ?relNotation ." in flat and "?rel skos:prefLabel ?relName ." in flat
+            assert "WHERE { ?rel skos:notation ?relNotation ; skos:prefLabel ?relName } }" in flat
             assert page_by.firsts.endswith(
                 "FILTER(!BOUND(?relation) || ?rel = ?relation || CONTAINS(LCASE(STR(?relName)), LCASE(STR(?relation))))"
             )
@@ -170,7 +180,13 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     # or plain strings, which are read one per row after the text); the last asks for the rows of the smallest
     # keys only.
     # A pattern asked alone is given the parameters it uses (who-checks-whom's relations filtered by ?relation).
-    given = "VALUES ?relation { UNDEF } " if name == "who-checks-whom" else ""
+    # (measures, province-measures, figures: the provinces asked for, among the distinct ones).
+    given = {
+        "who-checks-whom": "VALUES ?relation { UNDEF } ",
+        "measures": "VALUES ?province { UNDEF } ",
+        "province-measures": "VALUES ?province { UNDEF } ",
+        "figures": "VALUES ?province { UNDEF } ",
+    }.get(name, "")
     firsts_pattern = given + (shipped.page_by.firsts or shipped.page_by.pattern)
     one_per_row = f"SELECT DISTINCT ?{variables[0]} WHERE {{ {firsts_pattern} }}"
     count = sample = concatenated = None
@@ -299,8 +315,10 @@ def test_the_first_sort_keys_and_the_header_line() -> None:
         both.refined(PageBy(("a", "b", "c"), "?c ?q ?y"))
     with pytest.raises(ValueError, match="first key alone"):
         first.refined(PageBy(("b", "a"), "?b ?q ?a"))
+    # One key twice: its values from the first line, the second joined to the query; another key alone is an error.
+    assert first.refined(PageBy(("a",), "?a ?q ?y")) == PageBy(("a",), "?a ?q ?y", firsts="?a ?p ?x")
     with pytest.raises(ValueError, match="first key alone"):
-        first.refined(PageBy(("a",), "?a ?q ?y"))
+        first.refined(PageBy(("b",), "?b ?q ?y"))
     with pytest.raises(ValueError, match="needs a line of the first key's values"):
         both.with_unbound("b", "?a ?r ?z")  # its combinations would miss the first values of rows without ?b
     with pytest.raises(ValueError, match="only the first key, or the second"):
@@ -312,6 +330,7 @@ def test_the_first_sort_keys_and_the_header_line() -> None:
         ("prov", "measure"),
         "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ",
         "?measure zf:adoptedBy ?organ . MINUS { ?organ zf:inProvince ?anyProvince }",
+        firsts=shipped_query("province-measures").page_by.firsts,  # type: ignore[union-attr]
     )
 
 

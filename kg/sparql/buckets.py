@@ -43,7 +43,14 @@ A shipped query declares it in its header: ``# page-by ?fact: ?fact prov:wasDeri
 followed by a line of more keys (``# page-by ?k1: pattern1`` then ``# page-by ?k1 ?k2:
 pattern2``) takes the first key's values from ``pattern1`` and the combinations of each
 from ``pattern2`` (``VALUES ?k1 { … } pattern2``; ``pattern2`` need not bind ``?k1``: then
-every ``?k2`` it gives is combined with the value, a superset).
+every ``?k2`` it gives is combined with the value, a superset). Two lines of one key alone take its
+values from the first and join the second to the query (``figures``: the provinces asked for among
+the distinct areas, instead of a test of the province parameter per figure).
+
+A pattern asked alone (for the keys' values, their combinations, or whether rows lack a key) is given
+the values of the parameters it uses (``VALUES ?province { … }`` first): one that filters by a
+parameter as the query does then gives only the keys of the rows asked for (``who-checks-whom`` with a
+relation: that relation's buckets, not the empty ones of every relation before it).
 
 A key bound inside an ``OPTIONAL`` (``measures`` sorts by a province that an organ may
 lack, ``who-checks-whom`` by relation and then such a province) is declared with a
@@ -108,7 +115,8 @@ class PageBy:
             len(self.variables) != 1
             or self.unbound is not None
             or keys.variables[:1] != self.variables[:1]
-            or len(keys.variables) < 2
+            # One key twice: its values from this (cheaper) pattern, the later one joined to the query.
+            or (len(keys.variables) < 2 and keys.variables != self.variables)
         ):
             raise ValueError(f"# page-by {_names(keys.variables)}: must follow a line of its first key alone")
         return replace(keys, firsts=self.pattern)
