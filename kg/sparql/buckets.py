@@ -78,7 +78,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import overload
 
@@ -120,6 +120,12 @@ class PageBy:
         ):
             raise ValueError(f"# page-by {_names(keys.variables)}: must follow a line of its first key alone")
         return replace(keys, firsts=self.pattern)
+
+    def narrowed(self, parameters: Iterable[str]) -> bool:
+        """Whether the keys' values are filtered by one of ``parameters`` (then a whole answer may be a few buckets)."""
+        patterns = " ".join(p for p in (self.firsts, self.pattern) if p)
+        used = {t.text[1:] for t in lexer.tokens(patterns) if t.kind == "var"}
+        return any(name in used for name in parameters)
 
     def with_unbound(self, variable: str | None, pattern: str) -> PageBy:
         """The same keys, one of which (the first unless named) may be unbound: rows without it satisfy ``pattern``."""
