@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
 from kg.sparql import lexer, paging
-from kg.sparql.buckets import PageBy, bucketed_page, page_by_header, page_by_unbound
+from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, page_by_header, page_by_unbound
 from kg.sparql.narrowing import Narrowing, narrowed_page_by, narrowed_values, narrowing_header, values_text
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
@@ -382,10 +382,13 @@ class Session:
         assert not isinstance(limit, str)
         bindings = _bindings(params, text)
         rows, skip = page
-        if page_by is not None and rows is not None and self.backend == "oxigraph":
+        if page_by is not None and self.backend == "oxigraph" and (rows is not None or page_by.narrowed(bindings)):
             started = time.perf_counter()
-            bucketed = self._bucketed(text, declared, bindings, page_by, (rows, skip), limit, allow)
-            if bucketed is not None:
+            # A whole answer narrowed by a parameter its buckets use (one province) is asked for by buckets too:
+            # complete when fewer rows than the buckets serve come back (else asked for whole, below).
+            asked = (rows, skip) if rows is not None else (MAX_ROWS - 1, 0)
+            bucketed = self._bucketed(text, declared, bindings, page_by, asked, limit, allow)
+            if bucketed is not None and (rows is not None or not bucketed.more):
                 bucketed.seconds = time.perf_counter() - started
                 return bucketed
         # One row more than asked: it tells whether more rows follow, and is dropped.

@@ -57,6 +57,7 @@ CASES = [
     ("measures-by-mechanism", {"mechanism": "zfr:cat-legal-supervision"}),
     ("measures", {}),
     ("measures", {"province": "江苏"}),
+    ("measures", {"province": "zfr:province-hunan"}),
     ("figures", {}),
     ("figures", {"province": "四川"}),
     ("organs", {}),  # two organs in no province: the first bucket
@@ -67,6 +68,7 @@ CASES = [
     ("who-supervises-whom", {"province": "广西"}),
     ("who-checks-whom", {}),
     ("who-checks-whom", {"relation": "检察"}),
+    ("who-checks-whom", {"relation": "zfr:rel-internal"}),
 ]
 # The whole answer holds more than this many rows (unbound parameters), so that it spans several buckets.
 FEW_ROWS = {"figures-over-time": 1}
@@ -98,9 +100,17 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
     declared = {q.name: q.page_by for q in shipped_queries() if q.page_by is not None}
     assert sorted(declared) == sorted(PAGED)
     assert declared["evidence-of"] == PageBy(("fact",), "?fact prov:wasDerivedFrom ?evidence")
-    assert declared["province-measures"] == PageBy(
-        ("prov", "measure"), "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ"
+    # The provinces come from the distinct ones of organs, filtered by the province asked for as the query does.
+    provinces = (
+        "{ SELECT DISTINCT ?prov WHERE { ?organ zf:inProvince ?prov } } FILTER(!BOUND(?province) || ?prov = ?province"
+        " || EXISTS { ?prov zf:shortName|rdfs:label ?provinceName"
+        " FILTER(LCASE(STR(?provinceName)) = LCASE(STR(?province))) })"
     )
+    assert declared["province-measures"] == PageBy(
+        ("prov", "measure"), "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ", firsts=provinces
+    )
+    assert declared["figures"].pattern == "?figure zf:aboutArea ?prov"
+    assert declared["figures"].firsts == provinces.replace("?organ zf:inProvince", "?figure zf:aboutArea")
     assert declared["measures-by-mechanism"].variables == ("cat", "mech")
     for name, page_by in declared.items():
         text = shipped_query(name).text
@@ -115,8 +125,14 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
         elif name == "who-checks-whom":
             # The relations: the query's own pattern, for those some measure has only; then a province of any
             # organ, the first pattern of the OPTIONAL that binds the second key.
+            # Filtered by the relation asked for as the query filters it, without its choice of the zh name.
             assert page_by.firsts is not None and page_by.unbound_at == 1
-            assert page_by.firsts.split(" . FILTER EXISTS")[0].split(" ", 1)[1] in flat
+            assert page_by.firsts.startswith("?rel skos:notation ?relNotation ; skos:prefLabel ?relName . ")
+            assert "WHERE { ?rel skos:notation ?relNotation ; skos:prefLabel ?relName } }" in flat
+            assert page_by.firsts.endswith(
+                "FILTER(!BOUND(?relation) || ?rel = ?relation || CONTAINS(LCASE(STR(?relName)), LCASE(STR(?relation))))"
+            )
+            assert "(?rel = ?relation || CONTAINS(LCASE(STR(?relName)), LCASE(STR(?relation))))" in flat
             assert f"OPTIONAL {{ {page_by.pattern} ." in flat
         elif page_by.unbound is None:
             parts = page_by.pattern.split(" . ")  # or each of its triples, written with the subject's other ones
@@ -128,8 +144,10 @@ def test_the_paged_queries_are_the_ones_declared_and_sort_by_their_key_first() -
 @pytest.mark.parametrize(("name", "given"), CASES, ids=[f"{n}-{'bound' if p else 'unbound'}" for n, p in CASES])
 def test_pages_put_together_are_the_whole_answer(kg: Session, name: str, given: dict[str, str]) -> None:
     params = {key: param_term(value, PREFIXES) for key, value in given.items()}  # as the golden tests bind them
-    whole = kg.run(name, params)
+    # The engine's own whole answer (a shipped query's whole answer narrowed by a parameter is asked by buckets too).
+    whole = kg.query(shipped_query(name).text, params)
     assert not whole.more
+    assert kg.run(name, params).rows == whole.rows
     assert len(whole) > (FEW_ROWS.get(name, 30) if not params else 0)
     for size in (1, 7, 40):
         rows: list[tuple[object, ...]] = []
@@ -163,7 +181,15 @@ def test_a_first_page_asks_only_for_the_smallest_keys(store_path: Path, kg: Sess
     # The first text reads the first key's values, as one text (one key) or one per row (the first of several keys,
     # or plain strings, which are read one per row after the text); the last asks for the rows of the smallest
     # keys only.
-    firsts_pattern = shipped.page_by.firsts or shipped.page_by.pattern
+    # A pattern asked alone is given the parameters it uses (who-checks-whom's relations filtered by ?relation).
+    # (measures, province-measures, figures: the provinces asked for, among the distinct ones).
+    given = {
+        "who-checks-whom": "VALUES ?relation { UNDEF } ",
+        "measures": "VALUES ?province { UNDEF } ",
+        "province-measures": "VALUES ?province { UNDEF } ",
+        "figures": "VALUES ?province { UNDEF } ",
+    }.get(name, "")
+    firsts_pattern = given + (shipped.page_by.firsts or shipped.page_by.pattern)
     one_per_row = f"SELECT DISTINCT ?{variables[0]} WHERE {{ {firsts_pattern} }}"
     count = sample = concatenated = None
     if len(variables) == 1:
@@ -291,8 +317,10 @@ def test_the_first_sort_keys_and_the_header_line() -> None:
         both.refined(PageBy(("a", "b", "c"), "?c ?q ?y"))
     with pytest.raises(ValueError, match="first key alone"):
         first.refined(PageBy(("b", "a"), "?b ?q ?a"))
+    # One key twice: its values from the first line, the second joined to the query; another key alone is an error.
+    assert first.refined(PageBy(("a",), "?a ?q ?y")) == PageBy(("a",), "?a ?q ?y", firsts="?a ?p ?x")
     with pytest.raises(ValueError, match="first key alone"):
-        first.refined(PageBy(("a",), "?a ?q ?y"))
+        first.refined(PageBy(("b",), "?b ?q ?y"))
     with pytest.raises(ValueError, match="needs a line of the first key's values"):
         both.with_unbound("b", "?a ?r ?z")  # its combinations would miss the first values of rows without ?b
     with pytest.raises(ValueError, match="only the first key, or the second"):
@@ -304,6 +332,7 @@ def test_the_first_sort_keys_and_the_header_line() -> None:
         ("prov", "measure"),
         "?organ zf:inProvince ?prov . ?measure zf:adoptedBy ?organ",
         "?measure zf:adoptedBy ?organ . MINUS { ?organ zf:inProvince ?anyProvince }",
+        firsts=shipped_query("province-measures").page_by.firsts,  # type: ignore[union-attr]
     )
 
 
@@ -353,6 +382,10 @@ def test_rows_without_a_second_key_come_first_within_their_first_key() -> None:
         ],
         '"乙"': [("2", None, "m4", "o0", None), ("2", "一省", "m5", "o1", None), ("2", "二省", "m7", "o2", None)],
     }
+    # Relation "1" by IRI and by its English name in other case; both by the part "监督" of their names.
+    alpha = by_hand["UNDEF"][:4]
+    by_hand.update({"<https://w3id.org/zhengfa-kg/id/rel-a>": alpha, '"ALPHA"': alpha, '"监督"': by_hand["UNDEF"]})
+    asked_for = {"UNDEF": ("1", "2"), '"乙"': ("2",), '"监督"': ("1", "2")}
     for relation, expected in by_hand.items():
         values = {"relation": relation}
         whole = run(lexer.inject_values(shipped.text, values))  # type: ignore[operator]
@@ -368,10 +401,15 @@ def test_rows_without_a_second_key_come_first_within_their_first_key() -> None:
                 page = bucketed_page(shipped.text, values, shipped.page_by, size, offset, run)  # type: ignore[arg-type]
                 assert page is not None and page.rows == whole.rows[offset : offset + size], (relation, size, offset)  # type: ignore[attr-defined]
         # Rows without a province were asked for relation by relation, their own pattern joined, ?prov unbound
-        # last (for relation "1" too when only "2" is asked for: the pattern knows no parameter, and finds m2).
+        # last; only for the relations asked for (the relations' pattern is given ?relation: "乙" names "2" only).
         unbound = [text for text in asked if "FILTER(!BOUND(?prov))" in text]
+        notations = asked_for.get(relation, ("1",))
         for notation in ("1", "2"):
-            assert any(f'VALUES (?relNotation) {{ ("{notation}") }} ?measure zf:adoptedBy' in text for text in unbound)
+            wanted = any(
+                f'VALUES (?relNotation) {{ ("{notation}") }} ?measure zf:adoptedBy' in text for text in unbound
+            )
+            assert wanted == (notation in notations), (relation, notation)
+            assert any(f'VALUES ?relNotation {{ "{notation}" }}' in text for text in asked) == (notation in notations)
 
 
 def _store_of(triples: list[tuple[str, str, str]]) -> ox.Store:

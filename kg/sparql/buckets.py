@@ -43,7 +43,14 @@ A shipped query declares it in its header: ``# page-by ?fact: ?fact prov:wasDeri
 followed by a line of more keys (``# page-by ?k1: pattern1`` then ``# page-by ?k1 ?k2:
 pattern2``) takes the first key's values from ``pattern1`` and the combinations of each
 from ``pattern2`` (``VALUES ?k1 { … } pattern2``; ``pattern2`` need not bind ``?k1``: then
-every ``?k2`` it gives is combined with the value, a superset).
+every ``?k2`` it gives is combined with the value, a superset). Two lines of one key alone take its
+values from the first and join the second to the query (``figures``: the provinces asked for among
+the distinct areas, instead of a test of the province parameter per figure).
+
+A pattern asked alone (for the keys' values, their combinations, or whether rows lack a key) is given
+the values of the parameters it uses (``VALUES ?province { … }`` first): one that filters by a
+parameter as the query does then gives only the keys of the rows asked for (``who-checks-whom`` with a
+relation: that relation's buckets, not the empty ones of every relation before it).
 
 A key bound inside an ``OPTIONAL`` (``measures`` sorts by a province that an organ may
 lack, ``who-checks-whom`` by relation and then such a province) is declared with a
@@ -71,7 +78,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import overload
 
@@ -108,10 +115,17 @@ class PageBy:
             len(self.variables) != 1
             or self.unbound is not None
             or keys.variables[:1] != self.variables[:1]
-            or len(keys.variables) < 2
+            # One key twice: its values from this (cheaper) pattern, the later one joined to the query.
+            or (len(keys.variables) < 2 and keys.variables != self.variables)
         ):
             raise ValueError(f"# page-by {_names(keys.variables)}: must follow a line of its first key alone")
         return replace(keys, firsts=self.pattern)
+
+    def narrowed(self, parameters: Iterable[str]) -> bool:
+        """Whether the keys' values are filtered by one of ``parameters`` (then a whole answer may be a few buckets)."""
+        patterns = " ".join(p for p in (self.firsts, self.pattern) if p)
+        used = {t.text[1:] for t in lexer.tokens(patterns) if t.kind == "var"}
+        return any(name in used for name in parameters)
 
     def with_unbound(self, variable: str | None, pattern: str) -> PageBy:
         """The same keys, one of which (the first unless named) may be unbound: rows without it satisfy ``pattern``."""
@@ -336,6 +350,27 @@ def _is_distinct(text: str, select: lexer.Token) -> bool:
     return lexer._is_keyword(after, "DISTINCT", "REDUCED")
 
 
+def _given(page_by: PageBy, values: Mapping[str, str]) -> PageBy:
+    """``page_by`` with each of its patterns that uses a parameter given that parameter's value first.
+
+    A pattern asked alone (the keys' values, their combinations, whether rows lack a key) does not
+    see the parameters the query is given; one that filters by a parameter as the query does
+    (who-checks-whom's relations by ``?relation``) then gives only the key values of rows matching
+    it, instead of every value (empty buckets, each a query).
+    """
+
+    def given(pattern: str | None) -> str | None:
+        if pattern is None:
+            return None
+        used = {t.text[1:] for t in lexer.tokens(pattern) if t.kind == "var"}
+        blocks = [f"VALUES ?{name} {{ {term} }}" for name, term in values.items() if name in used]
+        return " ".join([*blocks, pattern])
+
+    return replace(
+        page_by, pattern=given(page_by.pattern) or "", unbound=given(page_by.unbound), firsts=given(page_by.firsts)
+    )
+
+
 def bucketed_page(
     text: str,
     values: Mapping[str, str],
@@ -361,9 +396,9 @@ def bucketed_page(
     # Several keys: the first key's values are few (36 provinces, 24 categories, two relations) and the pattern can
     # cost more than reading them (0.07 s for who-supervises-whom's): read one per row, the pattern read once.
     # One key: its values may be many (44,000 facts): read as one text, made terms as the page asks for them.
-    found = first_key_values(
-        prologue, variables[0], page_by.firsts or page_by.pattern, run, as_text=len(variables) == 1
-    )
+    # Patterns asked alone are given the parameters they use; joined to the query (which has them), as written.
+    alone = _given(page_by, values)
+    found = first_key_values(prologue, variables[0], alone.firsts or alone.pattern, run, as_text=len(variables) == 1)
     if found is None:
         return None
     firsts, confirm = found
@@ -371,7 +406,7 @@ def bucketed_page(
     # Buckets in the answer's order: key values, and whether they are a bucket of rows without the unbound key
     # (then the values are those of the keys before it).
     buckets: list[tuple[Key, bool]] = []
-    if unbound is not None and at == 0 and run(f"{prologue}SELECT * WHERE {{ {unbound} }} LIMIT 1").rows:
+    if unbound is not None and at == 0 and run(f"{prologue}SELECT * WHERE {{ {alone.unbound} }} LIMIT 1").rows:
         # Rows without the first key sort first; asked for only if the pattern they satisfy has a solution.
         buckets.append(((), True))
     asked_firsts = 0
@@ -392,10 +427,10 @@ def bucketed_page(
             restricted = f"VALUES ?{variables[0]} {{ {first} }}"
             if unbound is not None and at == 1:
                 # Rows of this first value without the second key sort before its combinations.
-                if run(f"{prologue}SELECT * WHERE {{ {restricted} {unbound} }} LIMIT 1").rows:
+                if run(f"{prologue}SELECT * WHERE {{ {restricted} {alone.unbound} }} LIMIT 1").rows:
                     buckets.append(((first,), True))
             combinations = _sorted_keys(
-                run(f"{prologue}SELECT DISTINCT {names} WHERE {{ {restricted} {page_by.pattern} }}")
+                run(f"{prologue}SELECT DISTINCT {names} WHERE {{ {restricted} {alone.pattern} }}")
             )
             if combinations is None:
                 return False
