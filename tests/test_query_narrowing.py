@@ -9,6 +9,8 @@ a quote, a blank-node fact.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
@@ -162,3 +164,23 @@ def test_narrowing_in_a_child_process_with_a_time_limit(small: dict[str, Session
     session = connect(store=small["oxigraph"].store, timeout=30)
     assert facts(session.run("evidence-of", {"entity": "同名"})) == ["a", "b"]
     assert [str(row["match"].value) for row in session.run("search", {"text": "引文"})] == ["甲引文", "乙引文"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("province", ["湖南", "Jiangsu", "zfr:province-sichuan", "四川省"])
+def test_who_supervises_whom_in_a_province_is_narrowed_to_its_organs(store_path: Path, province: str) -> None:
+    """The province's organs are found first (one organ per province speaks in the seed); the answer is the
+    query's own, row for row, and every row's organ is in that province."""
+    shipped = shipped_query("who-supervises-whom")
+    assert shipped.narrowing is not None and (shipped.narrowing.target, shipped.narrowing.param) == (
+        "organ",
+        "province",
+    )
+    session = connect(store=store_path, isolate=False)
+    value = term(province) if province.startswith("zfr:") else province
+    narrowed = session.run("who-supervises-whom", {"province": value})
+    plain = session.query(shipped.text, {"province": value})
+    assert narrowed.rows == plain.rows and narrowed.rows
+    short = {"湖南": "湖南", "Jiangsu": "江苏", "zfr:province-sichuan": "四川", "四川省": "四川"}[province]
+    column = narrowed.variables.index("provName")
+    assert {row[column].value for row in narrowed.rows} == {short}  # type: ignore[union-attr]
+    assert session.run("who-supervises-whom", {"province": value}, limit=3).rows == plain.rows[:3]

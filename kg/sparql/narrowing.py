@@ -29,9 +29,9 @@ nothing else. Then the parameter is left unbound once its values are found: the 
 ``measures-by-mechanism`` tests by six ``EXISTS`` per row (2 ms a row: 50 s for a name most
 mechanisms hold), is what the pattern did once per concept (0.1 s at a million triples).
 
-Pages: a narrowed answer whose first sort key is ``?target`` is a handful of rows, asked
-whole; where ``?target`` is a later page-by key (``?cat ?mech``) the buckets are those of the
-values found (:func:`narrowed_page_by`).
+Pages: a narrowed answer is asked whole (an entity's facts, a province's organs: a few
+hundred rows at most), except where ``?target`` is a later page-by key (``?cat ?mech``): then
+the buckets are those of the values found (:func:`narrowed_page_by`).
 """
 
 from __future__ import annotations
@@ -103,12 +103,10 @@ def values_text(values: list[Term]) -> str:
 
 
 def narrowed_page_by(page_by: PageBy | None, target: str, values: str) -> PageBy | None:
-    """The page-by of an answer narrowed to ``VALUES ?target { values }``: none when ``?target`` is its first key
-    (a handful of rows, asked whole); its buckets restricted to those values when ``?target`` is a later key (the
-    first key's values stay the pattern's own: a value of no row is an empty bucket); else as it was."""
-    if page_by is None or target not in page_by.variables:
-        return page_by
-    if page_by.variables[0] == target:
+    """The page-by of an answer narrowed to ``VALUES ?target { values }``: its buckets restricted to those values
+    when ``?target`` is a later key (the first key's values stay the pattern's own: a value of no row is an empty
+    bucket); else none — the narrowed answer (a province's organs, an entity's facts) is asked whole."""
+    if page_by is None or target not in page_by.variables[1:]:
         return None
     block = f"VALUES ?{target} {{ {values} }}"
     return replace(page_by, pattern=f"{{ {page_by.pattern} }} {block}", firsts=page_by.firsts or page_by.pattern)
