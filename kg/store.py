@@ -152,7 +152,14 @@ class SourcesLoad(Generic[T]):
         return self
 
     def __exit__(self, *exc: object) -> None:
+        import traceback
+
         self._pool.shutdown(wait=True)
+        # A load that failed keeps the store in its traceback's frames: cleared, so that the store closes here,
+        # before kg build removes its folder (an open on-disk store may still write into it, leaving debris).
+        failure = self._future.exception() if not self._future.cancelled() else None
+        if failure is not None:
+            traceback.clear_frames(failure.__traceback__)
         del self.store  # closes it (kg build publishes the generation next)
 
 
