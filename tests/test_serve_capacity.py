@@ -46,6 +46,16 @@ def still_answers(url: str, deadline: float, query: bool = True) -> None:
         assert len(answer.json()["results"]["bindings"]) == 1
 
 
+def assert_closed_by_server(sockets: list[socket.socket]) -> None:
+    """Each connection was closed by the server, with no answer sent."""
+    for sock in sockets:
+        sock.settimeout(5)
+        try:
+            assert sock.recv(1024) == b""
+        except ConnectionResetError:
+            pass
+
+
 @pytest.fixture
 def enough_descriptors() -> Iterator[None]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -80,12 +90,7 @@ def test_idle_and_slow_header_connections_neither_block_nor_stay(store_path: Pat
         try:
             still_answers(url, deadline=1.0)
             time.sleep(4.5)  # past --header-timeout: the server has closed both kinds
-            for sock in idle + slow:
-                sock.settimeout(5)
-                try:
-                    assert sock.recv(1024) == b""  # closed by the server, no answer sent
-                except ConnectionResetError:
-                    pass
+            assert_closed_by_server(idle + slow)
             still_answers(url, deadline=1.0)
         finally:
             stop.set()
@@ -128,12 +133,7 @@ def test_slow_bodies_are_cut_off_and_a_body_in_time_is_answered(store_path: Path
                 assert in_time.recv(65536).startswith(b"HTTP/1.1 200 ")
             still_answers(url, deadline=1.0)
             time.sleep(3.5)  # past --header-timeout after the heads: the server has closed every slow body
-            for sock in slow:
-                sock.settimeout(5)
-                try:
-                    assert sock.recv(1024) == b""  # closed by the server, no answer sent
-                except ConnectionResetError:
-                    pass
+            assert_closed_by_server(slow)
             still_answers(url, deadline=1.0)
         finally:
             stop.set()
