@@ -315,10 +315,9 @@ class Session:
         narrowed = self._narrowed(text, shipped.narrowing, given, timeout)
         page_by = shipped.page_by
         if narrowed is not None and shipped.narrowing is not None:
-            target, param = shipped.narrowing.target, shipped.narrowing.param
+            target = shipped.narrowing.target
             page_by = narrowed_page_by(page_by, target, narrowed[target])
-            if shipped.narrowing.exact:  # the values found are the filter's test: the parameter is left unbound
-                given = {name: value for name, value in given.items() if name.lstrip("?$") != param}
+            given = {name: value for name, value in given.items() if not shipped.narrowing.unbinds(name)}
         return self._execute(text, form, given, timeout, False, shipped.params, page, page_by, narrowed)
 
     def _narrowed(
@@ -336,9 +335,8 @@ class Session:
             return None
         limit = self.timeout if timeout == "session" else timeout
         assert not isinstance(limit, str)
-        select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
         # Its few queries in one worker: one opening of the store, one time limit.
-        job = (self.store, narrowing, to_term(value), text[: select.start], self.prefixes)
+        job = (self.store, narrowing, to_term(value), text, self.prefixes)
         values = run_limited(_narrow_on_oxigraph, job, limit, block_network=True, isolate=self.isolate)
         return None if values is None else {narrowing.target: values_text(values)}
 
@@ -516,11 +514,11 @@ def _run_oxigraph(store_path: Path | ox.Store | None, text: str, prefixes: Mappi
 
 
 def _narrow_on_oxigraph(
-    store_path: Path | None, narrowing: Narrowing, value: Term, prologue: str, prefixes: Mapping[str, str]
+    store_path: Path | None, narrowing: Narrowing, value: Term, text: str, prefixes: Mapping[str, str]
 ) -> list[Term] | None:
     """kg.sparql.narrowing.narrowed_values on the store at ``store_path``, opened once for all its queries."""
     store = _open_store(store_path)
-    return narrowed_values(narrowing, value, prologue, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"))
+    return narrowed_values(narrowing, value, text, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"))
 
 
 def _run_rdflib(graph: Any, text: str, prefixes: Mapping[str, str], bindings: Mapping[str, Term]) -> QueryResult:

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 import pytest
 
 from kg.query import Session, _run_oxigraph, connect, shipped_query, term
-from kg.sparql import lexer
 from kg.sparql.narrowing import narrowed_page_by, narrowed_values, values_text
 from kg.sparql.prefixes import PREFIXES
 
@@ -48,10 +47,7 @@ def narrowed_to(store_path: Path, value: object) -> set[str]:
     narrowing = shipped.narrowing
     assert narrowing is not None
     store = ox.Store.read_only(str(store_path))
-    select = next(t for t in lexer.tokens(shipped.text) if lexer._is_keyword(t, "SELECT"))
-    found = narrowed_values(
-        narrowing, value, shipped.text[: select.start], lambda q: _run_oxigraph(store, q, PREFIXES, "SELECT")
-    )
+    found = narrowed_values(narrowing, value, shipped.text, lambda q: _run_oxigraph(store, q, PREFIXES, "SELECT"))
     assert found is not None and all(isinstance(iri, ox.NamedNode) for iri in found)
     # The buckets of a page (page-by ?cat ?mech) are those of the same mechanisms; the categories (the first key)
     # are still read off the whole walk: a category of no row is an empty bucket.

@@ -248,16 +248,14 @@ class QueryEngine:
                 raise _TooLarge
             return answer.result
 
-        select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
         try:
-            found = narrowed_values(narrowing, value, text[: select.start], run)
+            found = narrowed_values(narrowing, value, text, run)
         except _TooLarge:
             return None
         if found is None:
             return None
-        if narrowing.exact:  # the values found are the filter's test: the parameter is left unbound
-            values = {name: value for name, value in values.items() if name != narrowing.param}
-        bound = lexer.inject_values(text, {**values, narrowing.target: values_text(found)})
+        kept = {name: term for name, term in values.items() if not narrowing.unbinds(name)}
+        bound = lexer.inject_values(text, {**kept, narrowing.target: values_text(found)})
         return self.run(paging.page(bound, limit, offset))
 
 

@@ -68,6 +68,10 @@ class Narrowing:
             raise ValueError(f"narrow lines of ?{self.target} by ?{self.param} and ?{line.target} by ?{line.param}")
         return Narrowing(self.target, self.param, self.patterns + line.patterns, self.exact)
 
+    def unbinds(self, name: str) -> bool:
+        """Whether parameter ``name`` (``?`` or ``$`` optional) is left unbound once the values are found."""
+        return self.exact and name.lstrip("?$") == self.param
+
 
 def narrowing_header(line: str) -> Narrowing | None:
     """The ``# narrow ?target by ?param: pattern`` header line, if ``line`` is one."""
@@ -78,14 +82,16 @@ def narrowing_header(line: str) -> Narrowing | None:
 
 
 def narrowed_values(
-    narrowing: Narrowing, value: Term, prologue: str, run: Callable[[str], QueryResult]
+    narrowing: Narrowing, value: Term, text: str, run: Callable[[str], QueryResult]
 ) -> list[Term] | None:
     """The values of ``?target`` that ``value`` (the parameter's) selects, in the lines' order; None: not narrowed.
 
-    ``prologue`` declares the query's prefixes; ``run`` runs a SELECT text on the engine.
+    ``text`` is the SELECT query narrowed (its prefixes declare the lines'); ``run`` runs a SELECT text on the engine.
     """
     if isinstance(value, ox.BlankNode):
         return None
+    select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
+    prologue = text[: select.start]
     found: dict[Term, None] = {}
     for pattern in narrowing.patterns:
         query = f"{prologue}SELECT DISTINCT ?{narrowing.target} WHERE {{ {pattern} }}"
