@@ -192,7 +192,7 @@ def to_term(value: ParamValue) -> Term:
 def _bindings(params: Mapping[str, ParamValue] | None, text: str) -> dict[str, Term]:
     if not params:
         return {}
-    used = {tok.text[1:] for tok in lexer.tokens(text) if tok.kind == "var"}
+    used = lexer.variables(text)
     bound: dict[str, Term] = {}
     for raw_name, value in params.items():
         name = raw_name.lstrip("?$")

@@ -286,7 +286,7 @@ def _values(text: str, fields: list[ParamField]) -> dict[str, str]:
     from kg.sparql import lexer
     from kg.sparql.terms import sparql_text
 
-    used = {tok.text[1:] for tok in lexer.tokens(text) if tok.kind == "var"}
+    used = lexer.variables(text)
     return {name: sparql_text(term(value, PREFIXES)) for name, value in filled.items() if name in used}
 
 

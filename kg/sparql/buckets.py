@@ -124,7 +124,7 @@ class PageBy:
     def narrowed(self, parameters: Iterable[str]) -> bool:
         """Whether the keys' values are filtered by one of ``parameters`` (then a whole answer may be a few buckets)."""
         patterns = " ".join(p for p in (self.firsts, self.pattern) if p)
-        used = {t.text[1:] for t in lexer.tokens(patterns) if t.kind == "var"}
+        used = lexer.variables(patterns)
         return any(name in used for name in parameters)
 
     def with_unbound(self, variable: str | None, pattern: str) -> PageBy:
@@ -362,7 +362,7 @@ def _given(page_by: PageBy, values: Mapping[str, str]) -> PageBy:
     def given(pattern: str | None) -> str | None:
         if pattern is None:
             return None
-        used = {t.text[1:] for t in lexer.tokens(pattern) if t.kind == "var"}
+        used = lexer.variables(pattern)
         blocks = [f"VALUES ?{name} {{ {term} }}" for name, term in values.items() if name in used]
         return " ".join([*blocks, pattern])
 

@@ -188,6 +188,11 @@ def _is_keyword(token: Token, *names: str) -> bool:
     return token.kind == "word" and token.text.upper() in names
 
 
+def variables(text: str) -> set[str]:
+    """The names of the variables ``text`` uses, without their ``?`` or ``$``."""
+    return {token.text[1:] for token in tokens(text) if token.kind == "var"}
+
+
 def keywords(text: str) -> set[str]:
     """Bare words (keywords) of the query, upper-cased: a bare word in SPARQL is always a keyword."""
     return {t.text.upper() for t in tokens(text) if t.kind == "word" and ":" not in t.text}
