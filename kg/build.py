@@ -163,9 +163,8 @@ def build(
                 parsed = parse_sources_quads(sources)
                 data = canonical_exports(t for _path, triples in parsed for t in triples)
                 del sources
-                if (
-                    checking is not None
-                ):  # a failing graph leaves the current build as it is: this generation is removed
+                # A failing graph leaves the current build as it is: this generation is removed.
+                if checking is not None:
                     report = checking.report(parsed, data["graph.nt"])
                     if not report.conforms:
                         raise ValidationFailed(report.to_text())
