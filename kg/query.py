@@ -271,12 +271,14 @@ class Session:
         allow_service: bool | None = None,
         limit: int | None = None,
         offset: int = 0,
+        preview: int | None = None,
         **more_params: ParamValue,
     ) -> QueryResult:
         """Check ``text`` (read-only, no SERVICE unless allowed), bind ``params`` and run it.
 
         ``limit`` and ``offset`` ask the engine for one page of a SELECT's solutions
         (composed with the query's own LIMIT/OFFSET); ``result.more`` tells whether rows follow.
+        ``preview`` is a limit for a SELECT only (a table's first rows): other forms come whole.
         """
         from kg.sparql.check import check_query
 
@@ -287,7 +289,7 @@ class Session:
                 "FROM / FROM NAMED: the memory backend holds one graph and never loads remote graphs; "
                 "drop the dataset clause or use --backend oxigraph"
             )
-        page = (limit, offset)
+        page = (_page_limit(limit, preview, checked.form), offset)
         return self._execute(text, checked.form, {**(params or {}), **more_params}, timeout, allow, page=page)
 
     def run(
@@ -298,9 +300,10 @@ class Session:
         timeout: float | str | None = "session",
         limit: int | None = None,
         offset: int = 0,
+        preview: int | None = None,
         **more_params: ParamValue,
     ) -> QueryResult:
-        """Run a shipped query by name (``kg queries`` lists them); ``limit``/``offset`` as for ``query``."""
+        """Run a shipped query by name (``kg queries`` lists them); ``limit``/``offset``/``preview`` as for ``query``."""
         shipped = shipped_query(name)
         text = shipped.text
         # Shipped queries are checked by the test suite (read-only, no SERVICE), so the
@@ -311,7 +314,7 @@ class Session:
         # A remote endpoint's provinces are its own business (and checking costs a round trip).
         if "province" in shipped.params and province is not None and self.backend != "endpoint":
             self._check_province(to_term(province))
-        page = (limit, offset)
+        page = (_page_limit(limit, preview, form), offset)
         narrowed = self._narrowed(text, shipped.narrowing, given, timeout)
         page_by = shipped.page_by
         if narrowed is not None and shipped.narrowing is not None:
@@ -468,6 +471,11 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _page_limit(limit: int | None, preview: int | None, form: str) -> int | None:
+    """The rows a page asks for: ``limit``, else ``preview`` for a SELECT (a table's first rows; others come whole)."""
+    return limit if limit is not None or form != "SELECT" else preview
 
 
 def _absolute(prefixes: Mapping[str, str]) -> dict[str, str]:

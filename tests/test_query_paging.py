@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -15,6 +16,8 @@ from kg.errors import UsageError
 from kg.query import Session, connect
 from kg.sparql.formats import table_footer
 from kg.sparql.paging import page
+from kg.sparql.results import QueryResult
+from kg.sparql.terms import display_text
 
 ALL_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
 NAMED = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?s)) } ORDER BY ?s ?p ?o"
@@ -107,19 +110,41 @@ def test_a_page_of_a_bound_query_and_an_exact_last_page(kg: Session) -> None:
 
 
 # ---------------------------------------------------------------------------
-# kg query: a table shows TABLE_ROWS rows and counts the rest; other formats are complete
+# kg query: a table asks for its first TABLE_ROWS rows only; other formats are complete
 # ---------------------------------------------------------------------------
 
 
-def test_a_large_table_is_cut_with_a_count_of_the_rest(store_path: Path, kg: Session) -> None:
+def test_a_large_table_shows_its_first_rows_and_says_more_follow(store_path: Path, kg: Session) -> None:
     total = int(kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0].value)  # type: ignore[union-attr]
     assert total > TABLE_ROWS
     code, out, _ = cli("query", ALL_TRIPLES, "--store", str(store_path), "--max-width", "0")
     lines = out.splitlines()
     assert code == 0 and len(lines) == 2 + TABLE_ROWS + 1
-    assert lines[-1] == f"({TABLE_ROWS} rows of {total} shown; {total - TABLE_ROWS} more rows: use --limit/--offset)"
+    assert lines[-1] == (
+        f"(the first {TABLE_ROWS} rows; more follow: use --offset {TABLE_ROWS}, or --format csv for every row)"
+    )
+    # The rows shown are the answer's first rows, in its order (ALL_TRIPLES sorts).
+    first = kg.query(ALL_TRIPLES, limit=TABLE_ROWS)
+    assert [line.split()[0] for line in lines[2:4]] == [_table_cell(first, 0), _table_cell(first, 1)]
+    # A shipped query the same way; --offset alone pages on from there.
+    code, out, _ = cli("query", ALL_TRIPLES, "--store", str(store_path), "--offset", str(total - 3), "--max-width", "0")
+    assert code == 0 and out.splitlines()[-1] == f"(3 rows from row {total - 2}; no more)"
     code, out, _ = cli("query", ALL_TRIPLES, "--store", str(store_path), "--format", "csv")
     assert code == 0 and len(list(csv.reader(io.StringIO(out)))) == 1 + total
+    # A table of exactly TABLE_ROWS rows says nothing follows (the engine's probe row found none).
+    exact = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} ORDER BY ?s ?p ?o LIMIT {TABLE_ROWS}"
+    code, out, _ = cli("query", exact, "--store", str(store_path), "--max-width", "0")
+    assert code == 0 and out.splitlines()[-1] == f"({TABLE_ROWS} rows)"
+    # Triples are not cut: a CONSTRUCT's table is its whole Turtle.
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    code, out, _ = cli("query", construct, "--store", str(store_path))
+    assert code == 0 and len(Graph().parse(data=out, format="turtle")) == len(kg.query(construct)) > TABLE_ROWS
+
+
+def _table_cell(result: QueryResult, row: int) -> str:
+    term = result.rows[row][0]
+    assert term is not None
+    return display_text(term, result.prefixes)
 
 
 def test_limit_and_offset_page_every_format(store_path: Path, kg: Session) -> None:
@@ -135,8 +160,12 @@ def test_limit_and_offset_page_every_format(store_path: Path, kg: Session) -> No
 
 
 def test_the_footer_says_where_a_page_stands() -> None:
-    assert table_footer(1, 1) == "(1 row)"
-    assert table_footer(7, 7) == "(7 rows)"
-    assert table_footer(40, 40, offset=80, more=False) == "(40 rows from row 81; no more)"
-    assert table_footer(0, 0, offset=80) == "(no rows from row 81; no more)"
-    assert table_footer(2500, 1000) == "(1000 rows of 2500 shown; 1500 more rows: use --limit/--offset)"
+    assert table_footer(1) == "(1 row)"
+    assert table_footer(7) == "(7 rows)"
+    assert table_footer(40, offset=80, more=False) == "(40 rows from row 81; no more)"
+    assert table_footer(0, offset=80) == "(no rows from row 81; no more)"
+    assert table_footer(5, offset=10, more=True) == "(5 rows from row 11; more follow: use --offset 15)"
+    assert (
+        table_footer(1000, more=True)
+        == "(the first 1000 rows; more follow: use --offset 1000, or --format csv for every row)"
+    )

@@ -50,13 +50,13 @@ def normalise_format(fmt: str, result: QueryResult) -> str:
     return name
 
 
-def render(result: QueryResult, fmt: str = "table", max_width: int | None = None, max_rows: int | None = None) -> str:
-    """``result`` written in ``fmt``; ``max_rows`` caps a table (other formats always carry every row)."""
+def render(result: QueryResult, fmt: str = "table", max_width: int | None = None) -> str:
+    """``result`` written in ``fmt``."""
     name = normalise_format(fmt, result)
     if result.form == "ASK":
         return _render_ask(result, name)
     writers = {
-        "table": lambda r: to_table(r, max_width, max_rows),
+        "table": lambda r: to_table(r, max_width),
         "csv": to_csv,
         "tsv": to_tsv,
         "json": to_json,
@@ -143,14 +143,13 @@ def _cell(term: Term | None, prefixes: Mapping[str, str]) -> str:
     return display_text(term, prefixes).replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
 
 
-def to_table(result: QueryResult, max_width: int | None = None, max_rows: int | None = None) -> str:
+def to_table(result: QueryResult, max_width: int | None = None) -> str:
     """A plain-text table; columns shrink (cells end in …) to fit ``max_width`` columns when given.
 
-    Only the first ``max_rows`` rows are drawn when given; the last line counts the others
-    and says how to page through them.
+    The last line counts the rows and, for a page, says how to ask for the next.
     """
     headers = result.variables
-    shown = result.rows if max_rows is None else result.rows[:max_rows]
+    shown = result.rows
     cells = [[_cell(t, result.prefixes) for t in row] for row in shown]
     numeric = [bool(shown) and all(t is None or is_numeric(t) for t in col) for col in zip(*shown, strict=True)]
     if not shown:
@@ -169,20 +168,21 @@ def to_table(result: QueryResult, max_width: int | None = None, max_rows: int | 
 
     out = [line(headers, [False] * len(headers)), sep.join("─" * w for w in widths)]
     out += [line(row, numeric) for row in cells]
-    out.append(table_footer(len(result.rows), len(shown), result.offset, result.more))
+    out.append(table_footer(len(result.rows), result.offset, result.more))
     return "\n".join(out) + "\n"
 
 
-def table_footer(count: int, shown: int, offset: int = 0, more: bool = False) -> str:
-    """The table's last line: how many rows, and how to see the others when not all are shown."""
+def table_footer(count: int, offset: int = 0, more: bool = False) -> str:
+    """The table's last line: how many rows, and how to see the others when more follow."""
 
     def rows(n: int) -> str:
         return f"{n} row{'s' if n != 1 else ''}"
 
-    if shown < count:
-        return f"({rows(shown)} of {count} shown; {count - shown} more rows: use --limit/--offset)"
     if offset == 0 and not more:
         return f"({rows(count)})"
+    if offset == 0:
+        # The first page (a table's first rows when no page was asked for): other formats carry every row.
+        return f"(the first {rows(count)}; more follow: use --offset {count}, or --format csv for every row)"
     place = f"{rows(count)} from row {offset + 1}" if count else f"no rows from row {offset + 1}"
     return f"({place}; more follow: use --offset {offset + count})" if more else f"({place}; no more)"
 

@@ -95,14 +95,11 @@ class QueryResult:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
-    def serialize(self, fmt: str = "table", max_width: int | None = None, max_rows: int | None = None) -> str:
-        """The result as text: table, csv, tsv, json, md; turtle, nt or jsonld for triples.
-
-        ``max_rows`` caps the rows of a table (the others are counted in its last line).
-        """
+    def serialize(self, fmt: str = "table", max_width: int | None = None) -> str:
+        """The result as text: table, csv, tsv, json, md; turtle, nt or jsonld for triples."""
         from kg.sparql.formats import render
 
-        return render(self, fmt, max_width=max_width, max_rows=max_rows)
+        return render(self, fmt, max_width=max_width)
 
     def _repr_html_(self) -> str:  # Jupyter shows this
         from kg.sparql.formats import to_html
