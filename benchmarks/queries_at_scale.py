@@ -84,7 +84,9 @@ def measured(command: list[str], runs: int) -> tuple[float, float, str]:
     if "--format" in command:  # csv: a quote may span lines
         rows = str(max(0, len(list(csv.reader(io.StringIO(out)))) - 1))
     else:
-        rows = (out.rstrip().splitlines() or ["()"])[-1].strip("()")
+        footer = (out.rstrip().splitlines() or ["(0 rows)"])[-1]  # "(7 rows)", "(the first 1000 rows; more follow…"
+        count = "".join(c for c in footer.split(";")[0] if c.isdigit())
+        rows = f"{count}+" if "more follow" in footer else count
     return statistics.median(cpus), statistics.median(walls), rows
 
 
