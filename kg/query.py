@@ -36,7 +36,7 @@ from kg.sparql.narrowing import Narrowing, narrowed_page_by, narrowed_values, na
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
-from kg.sparql.worker import run_limited
+from kg.sparql.worker import Deadline, run_limited
 
 __all__ = [
     "BACKENDS",
@@ -290,7 +290,8 @@ class Session:
                 "drop the dataset clause or use --backend oxigraph"
             )
         page = (_page_limit(limit, preview, checked.form), offset)
-        return self._execute(text, checked.form, {**(params or {}), **more_params}, timeout, allow, page=page)
+        deadline = self._deadline(timeout)
+        return self._execute(text, checked.form, {**(params or {}), **more_params}, deadline, allow, page=page)
 
     def run(
         self,
@@ -310,21 +311,29 @@ class Session:
         # rdflib parse is skipped here: it is what makes a cold `kg query --name` fast.
         form = lexer.query_form(text) or "SELECT"
         given = {**(params or {}), **more_params}
+        # The province check, the narrowing's queries, the buckets' and the query's share one time limit.
+        deadline = self._deadline(timeout)
         province = given.get("province", given.get("?province"))
         # A remote endpoint's provinces are its own business (and checking costs a round trip).
         if "province" in shipped.params and province is not None and self.backend != "endpoint":
-            self._check_province(to_term(province))
+            self._check_province(to_term(province), deadline)
         page = (_page_limit(limit, preview, form), offset)
-        narrowed = self._narrowed(text, shipped.narrowing, given, timeout)
+        narrowed = self._narrowed(text, shipped.narrowing, given, deadline)
         page_by = shipped.page_by
         if narrowed is not None and shipped.narrowing is not None:
             target = shipped.narrowing.target
             page_by = narrowed_page_by(page_by, target, narrowed[target])
             given = {name: value for name, value in given.items() if not shipped.narrowing.unbinds(name)}
-        return self._execute(text, form, given, timeout, False, shipped.params, page, page_by, narrowed)
+        return self._execute(text, form, given, deadline, False, shipped.params, page, page_by, narrowed)
+
+    def _deadline(self, timeout: float | str | None) -> Deadline | None:
+        """The deadline of a request given ``timeout`` seconds ("session": the session's)."""
+        seconds = self.timeout if timeout == "session" else timeout
+        assert not isinstance(seconds, str)
+        return Deadline.after(seconds)
 
     def _narrowed(
-        self, text: str, narrowing: Narrowing | None, given: Mapping[str, ParamValue], timeout: float | str | None
+        self, text: str, narrowing: Narrowing | None, given: Mapping[str, ParamValue], deadline: Deadline | None
     ) -> dict[str, str] | None:
         """``VALUES`` of the variable a parameter selects, asked before the query (kg.sparql.narrowing), or None.
 
@@ -336,20 +345,18 @@ class Session:
         value = given.get(narrowing.param, given.get("?" + narrowing.param))
         if value is None:
             return None
-        limit = self.timeout if timeout == "session" else timeout
-        assert not isinstance(limit, str)
-        # Its few queries in one worker: one opening of the store, one time limit.
+        # Its few queries in one worker: one opening of the store.
         job = (self.store, narrowing, to_term(value), text, self.prefixes)
-        values = run_limited(_narrow_on_oxigraph, job, limit, block_network=True, isolate=self.isolate)
+        values = run_limited(_narrow_on_oxigraph, job, deadline, block_network=True, isolate=self.isolate)
         return None if values is None else {narrowing.target: values_text(values)}
 
-    def _check_province(self, value: Term) -> None:
+    def _check_province(self, value: Term, deadline: Deadline | None) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
         from kg.provinces import PROVINCES_QUERY, find_province, provinces_from_rows
 
         if not isinstance(value, (ox.NamedNode, ox.Literal)):
             return
-        answer = self._execute(PROVINCES_QUERY, "SELECT", {}, "session", False)
+        answer = self._execute(PROVINCES_QUERY, "SELECT", {}, deadline, False)
         rows = [(r["province"], r.get("name"), r.get("short"), r.get("lang")) for r in answer.records()]
         find_province(value.value, provinces_from_rows(rows))
 
@@ -372,15 +379,13 @@ class Session:
         text: str,
         form: str,
         params: Mapping[str, ParamValue],
-        timeout: float | str | None,
+        limit: Deadline | None,
         allow: bool,
         declared: Iterable[str] = (),
         page: tuple[int | None, int] = (None, 0),
         page_by: PageBy | None = None,
         narrowed: Mapping[str, str] | None = None,
     ) -> QueryResult:
-        limit = self.timeout if timeout == "session" else timeout
-        assert not isinstance(limit, str)
         bindings = _bindings(params, text)
         rows, skip = page
         if page_by is not None and self.backend == "oxigraph" and (rows is not None or page_by.narrowed(bindings)):
@@ -424,7 +429,7 @@ class Session:
         bindings: Mapping[str, Term],
         page_by: PageBy,
         page: tuple[int, int],
-        limit: float | None,
+        limit: Deadline | None,
         allow: bool,
     ) -> QueryResult | None:
         """A page of a sorted shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None."""
@@ -452,7 +457,7 @@ class Session:
         result.prefixes = {**self.prefixes, **_absolute(lexer.declared_prefixes(text))}
         return result
 
-    def _run_endpoint(self, text: str, form: str, values: Mapping[str, str], limit: float | None) -> QueryResult:
+    def _run_endpoint(self, text: str, form: str, values: Mapping[str, str], deadline: Deadline | None) -> QueryResult:
         from kg.endpoint import SparqlEndpoint
 
         assert self.endpoint is not None
@@ -460,7 +465,9 @@ class Session:
         # A remote server knows none of our prefixes: declare the ones the query did not.
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in self.prefixes.items() if p not in declared)
         bound = lexer.inject_values(prologue + text, values)
-        client = SparqlEndpoint(self.endpoint, timeout=limit, default_graphs=self.default_graphs)
+        # The one request of this backend (no narrowing, no buckets): the whole limit is its own.
+        timeout = None if deadline is None else deadline.seconds
+        client = SparqlEndpoint(self.endpoint, timeout=timeout, default_graphs=self.default_graphs)
         return client.query(bound, form)
 
     def close(self) -> None:

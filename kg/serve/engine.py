@@ -27,6 +27,7 @@ from kg.sparql.buckets import PageBy
 from kg.sparql.check import CheckedQuery, engine_failure
 from kg.sparql.narrowing import Narrowing
 from kg.sparql.results import GRAPH_FORMS, QueryResult
+from kg.sparql.worker import Deadline
 
 #: The message ``run_limited`` gives when the child died (killed by the memory limit, or crashed).
 _CHILD_DIED = "the query process ended without an answer"
@@ -153,10 +154,12 @@ class QueryEngine:
         params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         checked: CheckedQuery | None = None,
         max_rows: int | None = None,
+        deadline: Deadline | None = None,
     ) -> Answer:
         """Check and run ``text``; QueryError (or a subclass) says why it was refused or stopped.
 
-        ``max_rows`` replaces the server's row cap (for the server's own queries, not a client's).
+        ``max_rows`` replaces the server's row cap (for the server's own queries, not a client's);
+        ``deadline`` is the time limit shared with the other queries of one request (see :meth:`_deadline`).
         """
         from kg.sparql.check import QuerySyntaxError
         from kg.sparql.worker import run_limited
@@ -187,7 +190,7 @@ class QueryEngine:
             try:
                 # The child never needs the network: it is cut off at the OS level (and by an audit hook).
                 # Always in a child, even without a time limit: the memory cap and a crash stay there.
-                limit = limits.timeout if limits.timeout > 0 else UNLIMITED_SECONDS
+                limit = deadline or (limits.timeout if limits.timeout > 0 else UNLIMITED_SECONDS)
                 kind, payload = run_limited(_answer, args, limit, block_network=True)
             except QueryTimeout:
                 raise QueryTimeout(
@@ -219,8 +222,10 @@ class QueryEngine:
         """
         from kg.sparql.buckets import bucketed_page
 
+        deadline = self._deadline()
+
         def run(query: str) -> QueryResult:
-            answer = self.run(query, max_rows=BUCKET_ROWS)
+            answer = self.run(query, max_rows=BUCKET_ROWS, deadline=deadline)
             if answer.truncated:
                 raise _TooLarge
             return answer.result
@@ -242,8 +247,10 @@ class QueryEngine:
         from kg.sparql import lexer, paging
         from kg.sparql.narrowing import narrowed_values, values_text
 
+        deadline = self._deadline()
+
         def run(query: str) -> QueryResult:
-            answer = self.run(query, max_rows=BUCKET_ROWS)
+            answer = self.run(query, max_rows=BUCKET_ROWS, deadline=deadline)
             if answer.truncated:
                 raise _TooLarge
             return answer.result
@@ -256,7 +263,12 @@ class QueryEngine:
             return None
         kept = {name: term for name, term in values.items() if not narrowing.unbinds(name)}
         bound = lexer.inject_values(text, {**kept, narrowing.target: values_text(found)})
-        return self.run(paging.page(bound, limit, offset))
+        return self.run(paging.page(bound, limit, offset), deadline=deadline)
+
+    def _deadline(self) -> Deadline | None:
+        """One time limit for the several queries of one request (a page's buckets, a narrowing and its
+        query): together they stop after the server's limit, not each of them."""
+        return Deadline.after(self.limits.timeout)
 
 
 # --- in the child process -------------------------------------------------------------

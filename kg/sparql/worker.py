@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from kg.errors import KGError, QueryError, QueryTimeout
@@ -29,19 +31,45 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """One time limit shared by the queries that answer one request: a parameter's narrowing, a page's
+    buckets and the query itself together stop after ``seconds``, not each of them."""
+
+    seconds: float
+    ends: float
+
+    @classmethod
+    def after(cls, seconds: float | Deadline | None) -> Deadline | None:
+        """A deadline ``seconds`` from now (None or 0: no limit); a deadline stays itself."""
+        if isinstance(seconds, Deadline):
+            return seconds
+        if not seconds or seconds <= 0:
+            return None
+        return cls(seconds, time.monotonic() + seconds)
+
+    def left(self) -> float:
+        """The seconds left; QueryTimeout when none are."""
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise _stopped(self.seconds)
+        return left
+
+
 def run_limited(
     func: Callable[..., T],
     args: tuple[Any, ...],
-    timeout: float | None,
+    timeout: float | Deadline | None,
     block_network: bool = False,
     isolate: bool = True,
 ) -> T:
-    """``func(*args)`` stopped after ``timeout`` seconds (None or 0: no limit, run here)."""
-    if not timeout or timeout <= 0:
+    """``func(*args)`` stopped after ``timeout`` seconds, or at the deadline (None or 0: no limit, run here)."""
+    deadline = Deadline.after(timeout)
+    if deadline is None:
         return with_large_stack(func, args)
     if isolate and can_fork():
-        return _in_child(func, args, timeout, block_network)
-    return _in_thread(func, args, timeout)
+        return _in_child(func, args, deadline, block_network)
+    return _in_thread(func, args, deadline)
 
 
 def _stopped(timeout: float) -> QueryTimeout:
@@ -140,9 +168,10 @@ def _refuse_network(event: str, args: tuple[Any, ...]) -> None:
         raise PermissionError("network access refused: pass --allow-service to allow it")
 
 
-def _in_child(func: Callable[..., T], args: tuple[Any, ...], timeout: float, block_network: bool) -> T:
+def _in_child(func: Callable[..., T], args: tuple[Any, ...], deadline: Deadline, block_network: bool) -> T:
     import multiprocessing
 
+    left = deadline.left()  # none left: the process is not started
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child_main, args=(sender, func, args, block_network), daemon=True)
@@ -153,8 +182,8 @@ def _in_child(func: Callable[..., T], args: tuple[Any, ...], timeout: float, blo
         process.start()
     sender.close()
     try:
-        if not receiver.poll(timeout):
-            raise _stopped(timeout)
+        if not receiver.poll(left):
+            raise _stopped(deadline.seconds)
         try:
             kind, payload = receiver.recv()
         except EOFError:
@@ -192,7 +221,8 @@ def _rebuild(name: str, message: str, exit_code: int, line: int | None = None, c
     return exc
 
 
-def _in_thread(func: Callable[..., T], args: tuple[Any, ...], timeout: float) -> T:
+def _in_thread(func: Callable[..., T], args: tuple[Any, ...], deadline: Deadline) -> T:
+    left = deadline.left()  # none left: the thread is not started
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -202,9 +232,9 @@ def _in_thread(func: Callable[..., T], args: tuple[Any, ...], timeout: float) ->
             box["error"] = _without_locals(exc)
 
     thread = _start_with_large_stack(target)
-    thread.join(timeout)
+    thread.join(left)
     if thread.is_alive():
-        raise _stopped(timeout)
+        raise _stopped(deadline.seconds)
     if "error" in box:
         raise box.pop("error")
     return box["value"]  # type: ignore[no-any-return]
