@@ -19,7 +19,7 @@ import datetime
 import difflib
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -32,7 +32,15 @@ from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
 from kg.sparql import lexer, paging
 from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, page_by_header, page_by_unbound
-from kg.sparql.narrowing import Narrowing, narrowed_page_by, narrowed_values, narrowing_header, values_text
+from kg.sparql.narrowing import (
+    Narrowing,
+    Row,
+    narrowed_page,
+    narrowed_page_by,
+    narrowed_values,
+    narrowing_header,
+    values_block,
+)
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
@@ -312,18 +320,24 @@ class Session:
         if "province" in shipped.params and province is not None and self.backend != "endpoint":
             self._check_province(to_term(province))
         page = (limit, offset)
-        narrowed = self._narrowed(text, shipped.narrowing, given, timeout)
-        page_by = shipped.page_by
-        if narrowed is not None and shipped.narrowing is not None:
-            target = shipped.narrowing.target
-            page_by = narrowed_page_by(page_by, target, narrowed[target])
+        found = self._narrowed(text, shipped.narrowing, given, timeout)
+        page_by, narrowed = shipped.page_by, None
+        if found is not None and shipped.narrowing is not None:
+            targets = shipped.narrowing.targets
+            narrowed = values_block(targets, found)
+            page_by = narrowed_page_by(page_by, targets, narrowed)
             given = {name: value for name, value in given.items() if not shipped.narrowing.unbinds(name)}
+            if page_by is None and limit is not None:
+                # The first sort key a target (search's ?thing): a page is asked for its first values' rows only.
+                paged = self._narrowed_page(text, given, shipped.params, targets, found, (limit, offset), timeout)
+                if paged is not None:
+                    return paged
         return self._execute(text, form, given, timeout, False, shipped.params, page, page_by, narrowed)
 
     def _narrowed(
         self, text: str, narrowing: Narrowing | None, given: Mapping[str, ParamValue], timeout: float | str | None
-    ) -> dict[str, str] | None:
-        """``VALUES`` of the variable a parameter selects, asked before the query (kg.sparql.narrowing), or None.
+    ) -> list[Row] | None:
+        """The values of the variables a parameter selects, asked before the query (kg.sparql.narrowing), or None.
 
         On the embedded store only: a remote endpoint and rdflib bind the parameter themselves
         (rdflib starts from it; the endpoint is asked one query).
@@ -337,8 +351,30 @@ class Session:
         assert not isinstance(limit, str)
         # Its few queries in one worker: one opening of the store, one time limit.
         job = (self.store, narrowing, to_term(value), text, self.prefixes)
-        values = run_limited(_narrow_on_oxigraph, job, limit, block_network=True, isolate=self.isolate)
-        return None if values is None else {narrowing.target: values_text(values)}
+        found: list[Row] | None = run_limited(_narrow_on_oxigraph, job, limit, block_network=True, isolate=self.isolate)
+        return found
+
+    def _narrowed_page(
+        self,
+        text: str,
+        given: Mapping[str, ParamValue],
+        declared: Iterable[str],
+        targets: tuple[str, ...],
+        found: list[Row],
+        page: tuple[int, int],
+        timeout: float | str | None,
+    ) -> QueryResult | None:
+        """A page of a narrowed shipped query whose first sort key is a target (kg.sparql.narrowing), or None."""
+        limit = self.timeout if timeout == "session" else timeout
+        assert not isinstance(limit, str)
+        started = time.perf_counter()
+        values = {name: "UNDEF" for name in declared}
+        values.update({name: sparql_text(value) for name, value in _bindings(given, text).items()})
+        run = self._page_runner(limit, False)
+        rows, skip = page
+        # One row more than asked: it tells whether more rows follow, and is dropped.
+        result = narrowed_page(lexer.inject_values(text, values), targets, found, rows + 1, skip, run)
+        return None if result is None else self._paged(result, text, page, started)
 
     def _check_province(self, value: Term) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
@@ -374,7 +410,7 @@ class Session:
         declared: Iterable[str] = (),
         page: tuple[int | None, int] = (None, 0),
         page_by: PageBy | None = None,
-        narrowed: Mapping[str, str] | None = None,
+        narrowed: str | None = None,
     ) -> QueryResult:
         limit = self.timeout if timeout == "session" else timeout
         assert not isinstance(limit, str)
@@ -395,13 +431,12 @@ class Session:
         # Virtuoso cannot compile a FILTER on a variable that no pattern binds.
         values = {name: "UNDEF" for name in declared}
         values.update({name: sparql_text(value) for name, value in bindings.items()})
-        values.update(narrowed or {})
         started = time.perf_counter()
         if self.backend == "memory":
             rdflib_job = (self.graph, text, self.prefixes, bindings)
             result = run_limited(_run_rdflib, rdflib_job, limit, block_network=not allow, isolate=self.isolate)
         elif self.backend == "oxigraph":
-            oxigraph_job = (self.store, lexer.inject_values(text, values), self.prefixes, form)
+            oxigraph_job = (self.store, lexer.inject_values(text, values, then=narrowed or ""), self.prefixes, form)
             # In a child (isolate) that child is cut off the network too, unless SERVICE is allowed.
             result = run_limited(_run_oxigraph, oxigraph_job, limit, block_network=not allow, isolate=self.isolate)
         else:
@@ -428,7 +463,12 @@ class Session:
         rows, skip = page
         values = {name: "UNDEF" for name in declared}
         values.update({name: sparql_text(value) for name, value in bindings.items()})
+        # One row more than asked: it tells whether more rows follow, and is dropped.
+        result = bucketed_page(text, values, page_by, rows + 1, skip, self._page_runner(limit, allow))
+        return None if result is None else self._paged(result, text, page)
 
+    def _page_runner(self, limit: float | None, allow: bool) -> Callable[[str], QueryResult]:
+        """Runs the SELECT queries of one page on the store, each within ``limit`` seconds."""
         # Every query of a page reads one opening of the store (one state of it, and opening it at a million
         # triples costs 0.01-0.02 s a query); a child process (isolate) opens its own.
         store = self.store if self.isolate else _open_store(self.store)
@@ -438,15 +478,20 @@ class Session:
             result: QueryResult = run_limited(_run_oxigraph, job, limit, block_network=not allow, isolate=self.isolate)
             return result
 
-        # One row more than asked: it tells whether more rows follow, and is dropped.
-        result = bucketed_page(text, values, page_by, rows + 1, skip, run)
-        if result is None:
-            return None
+        return run
+
+    def _paged(
+        self, result: QueryResult, text: str, page: tuple[int, int], started: float | None = None
+    ) -> QueryResult:
+        """``result``, one row more than the page asked for, cut to the page: the extra row says more follow."""
+        rows, skip = page
         result.offset = skip
         if len(result.rows) > rows:
             del result.rows[rows:]
             result.more = True
         result.prefixes = {**self.prefixes, **_absolute(lexer.declared_prefixes(text))}
+        if started is not None:
+            result.seconds = time.perf_counter() - started
         return result
 
     def _run_endpoint(self, text: str, form: str, values: Mapping[str, str], limit: float | None) -> QueryResult:
@@ -515,7 +560,7 @@ def _run_oxigraph(store_path: Path | ox.Store | None, text: str, prefixes: Mappi
 
 def _narrow_on_oxigraph(
     store_path: Path | None, narrowing: Narrowing, value: Term, text: str, prefixes: Mapping[str, str]
-) -> list[Term] | None:
+) -> list[Row] | None:
     """kg.sparql.narrowing.narrowed_values on the store at ``store_path``, opened once for all its queries."""
     store = _open_store(store_path)
     return narrowed_values(narrowing, value, text, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"))

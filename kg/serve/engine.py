@@ -240,7 +240,7 @@ class QueryEngine:
         as a client's query is. None where nothing is narrowed (or the values exceed BUCKET_ROWS).
         """
         from kg.sparql import lexer, paging
-        from kg.sparql.narrowing import narrowed_values, values_text
+        from kg.sparql.narrowing import narrowed_values, values_block
 
         def run(query: str) -> QueryResult:
             answer = self.run(query, max_rows=BUCKET_ROWS)
@@ -255,7 +255,7 @@ class QueryEngine:
         if found is None:
             return None
         kept = {name: term for name, term in values.items() if not narrowing.unbinds(name)}
-        bound = lexer.inject_values(text, {**kept, narrowing.target: values_text(found)})
+        bound = lexer.inject_values(text, kept, then=values_block(narrowing.targets, found))
         return self.run(paging.page(bound, limit, offset))
 
 
