@@ -229,6 +229,9 @@ def test_a_page_of_a_broad_search_asks_for_the_pairs_of_its_first_things_only(sm
     page = narrowed_page(text, shipped.narrowing.targets, extra, 4, 0, recorded)
     assert page is not None and found_rows(page) == EVERYTHING[:4]
     assert len(asked) == 2 and f"<{ZFR}aa>" in asked[0] and f"<{ZFR}d>" in asked[1]
+    # No more pairs than rows wanted (nine): the whole narrowed answer is about a page, asked whole by the caller.
+    assert narrowed_page(text, shipped.narrowing.targets, pairs, 5, 4, recorded) is None
+    assert narrowed_page(text, shipped.narrowing.targets, pairs, 8, 0, recorded) is not None
     # A key the answer is not sorted by first, or a pair without it: not paged here.
     assert narrowed_page(text, ("match",), [(match,) for _, match in pairs], 3, 0, recorded) is None
     assert narrowed_page(text, ("thing", "match"), [*pairs, (None, ox.Literal("x"))], 3, 0, recorded) is None

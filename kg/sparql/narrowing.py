@@ -138,7 +138,8 @@ def narrowed_page(
 ) -> QueryResult | None:
     """Rows ``offset`` … ``offset + limit - 1`` of ``text``'s answer narrowed to ``rows``, asked for the rows of its
     first sort key's smallest values only; None when that key is not a target bound in every row, or its values
-    are not all IRIs or all plain strings (sorted here as the engine sorts them, kg.sparql.buckets).
+    are not all IRIs or all plain strings (sorted here as the engine sorts them, kg.sparql.buckets), or when
+    there are no more combinations than rows wanted (an entity's few facts: the whole answer is about a page).
 
     ``text`` has its parameters bound already. Why it is exact: every row of the answer has its targets' values
     among ``rows`` (the narrowing's promise) and the answer is sorted by the key first, so its rows whose key is
@@ -146,6 +147,8 @@ def narrowed_page(
     combinations of those n values, sorted by the same ``ORDER BY``. A batch takes as many key values as have as
     many combinations as rows are wanted (in ``search`` each combination is a row); more when rows fall short.
     """
+    if len(rows) <= offset + limit:
+        return None
     keys = first_order_keys(text)
     if not keys or keys[0] not in targets:
         return None
