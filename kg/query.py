@@ -19,7 +19,7 @@ import datetime
 import difflib
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -32,7 +32,15 @@ from kg.errors import QueryError, UsageError
 from kg.project import queries_dir
 from kg.sparql import lexer, paging
 from kg.sparql.buckets import MAX_ROWS, PageBy, bucketed_page, page_by_header, page_by_unbound
-from kg.sparql.narrowing import Narrowing, narrowed_page_by, narrowed_values, narrowing_header, values_text
+from kg.sparql.narrowing import (
+    Narrowing,
+    Row,
+    narrowed_page,
+    narrowed_page_by,
+    narrowed_values,
+    narrowing_header,
+    values_block,
+)
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.results import GRAPH_FORMS, QueryResult
 from kg.sparql.terms import Term, from_rdflib, param_term, sparql_text, to_rdflib
@@ -318,12 +326,19 @@ class Session:
         if "province" in shipped.params and province is not None and self.backend != "endpoint":
             self._check_province(to_term(province), deadline)
         page = (_page_limit(limit, preview, form), offset)
-        narrowed = self._narrowed(text, shipped.narrowing, given, deadline)
-        page_by = shipped.page_by
-        if narrowed is not None and shipped.narrowing is not None:
-            target = shipped.narrowing.target
-            page_by = narrowed_page_by(page_by, target, narrowed[target])
+        found = self._narrowed(text, shipped.narrowing, given, deadline)
+        page_by, narrowed = shipped.page_by, None
+        if found is not None and shipped.narrowing is not None:
+            targets = shipped.narrowing.targets
+            narrowed = values_block(targets, found)
+            page_by = narrowed_page_by(page_by, targets, narrowed)
             given = {name: value for name, value in given.items() if not shipped.narrowing.unbinds(name)}
+            rows = page[0]
+            if page_by is None and rows is not None:
+                # The first sort key a target (search's ?thing): a page is asked for its first values' rows only.
+                paged = self._narrowed_page(text, given, shipped.params, targets, found, (rows, offset), deadline)
+                if paged is not None:
+                    return paged
         return self._execute(text, form, given, deadline, False, shipped.params, page, page_by, narrowed)
 
     def _deadline(self, timeout: float | str | None) -> Deadline | None:
@@ -334,8 +349,8 @@ class Session:
 
     def _narrowed(
         self, text: str, narrowing: Narrowing | None, given: Mapping[str, ParamValue], deadline: Deadline | None
-    ) -> dict[str, str] | None:
-        """``VALUES`` of the variable a parameter selects, asked before the query (kg.sparql.narrowing), or None.
+    ) -> list[Row] | None:
+        """The values of the variables a parameter selects, asked before the query (kg.sparql.narrowing), or None.
 
         On the embedded store only: a remote endpoint and rdflib bind the parameter themselves
         (rdflib starts from it; the endpoint is asked one query).
@@ -347,8 +362,30 @@ class Session:
             return None
         # Its few queries in one worker: one opening of the store.
         job = (self.store, narrowing, to_term(value), text, self.prefixes)
-        values = run_limited(_narrow_on_oxigraph, job, deadline, block_network=True, isolate=self.isolate)
-        return None if values is None else {narrowing.target: values_text(values)}
+        found: list[Row] | None = run_limited(
+            _narrow_on_oxigraph, job, deadline, block_network=True, isolate=self.isolate
+        )
+        return found
+
+    def _narrowed_page(
+        self,
+        text: str,
+        given: Mapping[str, ParamValue],
+        declared: Iterable[str],
+        targets: tuple[str, ...],
+        found: list[Row],
+        page: tuple[int, int],
+        deadline: Deadline | None,
+    ) -> QueryResult | None:
+        """A page of a narrowed shipped query whose first sort key is a target (kg.sparql.narrowing), or None."""
+        started = time.perf_counter()
+        values = {name: "UNDEF" for name in declared}
+        values.update({name: sparql_text(value) for name, value in _bindings(given, text).items()})
+        run = self._page_runner(deadline, False)
+        rows, skip = page
+        # One row more than asked: it tells whether more rows follow, and is dropped.
+        result = narrowed_page(lexer.inject_values(text, values), targets, found, rows + 1, skip, run)
+        return None if result is None else self._paged(result, text, page, started)
 
     def _check_province(self, value: Term, deadline: Deadline | None) -> None:
         """An unknown province is an error naming the known ones (kg.provinces), not an empty answer."""
@@ -384,7 +421,7 @@ class Session:
         declared: Iterable[str] = (),
         page: tuple[int | None, int] = (None, 0),
         page_by: PageBy | None = None,
-        narrowed: Mapping[str, str] | None = None,
+        narrowed: str | None = None,
     ) -> QueryResult:
         bindings = _bindings(params, text)
         rows, skip = page
@@ -403,13 +440,12 @@ class Session:
         # Virtuoso cannot compile a FILTER on a variable that no pattern binds.
         values = {name: "UNDEF" for name in declared}
         values.update({name: sparql_text(value) for name, value in bindings.items()})
-        values.update(narrowed or {})
         started = time.perf_counter()
         if self.backend == "memory":
             rdflib_job = (self.graph, text, self.prefixes, bindings)
             result = run_limited(_run_rdflib, rdflib_job, limit, block_network=not allow, isolate=self.isolate)
         elif self.backend == "oxigraph":
-            oxigraph_job = (self.store, lexer.inject_values(text, values), self.prefixes, form)
+            oxigraph_job = (self.store, lexer.inject_values(text, values, then=narrowed or ""), self.prefixes, form)
             # In a child (isolate) that child is cut off the network too, unless SERVICE is allowed.
             result = run_limited(_run_oxigraph, oxigraph_job, limit, block_network=not allow, isolate=self.isolate)
         else:
@@ -436,7 +472,12 @@ class Session:
         rows, skip = page
         values = {name: "UNDEF" for name in declared}
         values.update({name: sparql_text(value) for name, value in bindings.items()})
+        # One row more than asked: it tells whether more rows follow, and is dropped.
+        result = bucketed_page(text, values, page_by, rows + 1, skip, self._page_runner(limit, allow))
+        return None if result is None else self._paged(result, text, page)
 
+    def _page_runner(self, limit: Deadline | None, allow: bool) -> Callable[[str], QueryResult]:
+        """Runs the SELECT queries of one page on the store, all of them by the request's deadline."""
         # Every query of a page reads one opening of the store (one state of it, and opening it at a million
         # triples costs 0.01-0.02 s a query); a child process (isolate) opens its own.
         store = self.store if self.isolate else _open_store(self.store)
@@ -446,15 +487,20 @@ class Session:
             result: QueryResult = run_limited(_run_oxigraph, job, limit, block_network=not allow, isolate=self.isolate)
             return result
 
-        # One row more than asked: it tells whether more rows follow, and is dropped.
-        result = bucketed_page(text, values, page_by, rows + 1, skip, run)
-        if result is None:
-            return None
+        return run
+
+    def _paged(
+        self, result: QueryResult, text: str, page: tuple[int, int], started: float | None = None
+    ) -> QueryResult:
+        """``result``, one row more than the page asked for, cut to the page: the extra row says more follow."""
+        rows, skip = page
         result.offset = skip
         if len(result.rows) > rows:
             del result.rows[rows:]
             result.more = True
         result.prefixes = {**self.prefixes, **_absolute(lexer.declared_prefixes(text))}
+        if started is not None:
+            result.seconds = time.perf_counter() - started
         return result
 
     def _run_endpoint(self, text: str, form: str, values: Mapping[str, str], deadline: Deadline | None) -> QueryResult:
@@ -530,7 +576,7 @@ def _run_oxigraph(store_path: Path | ox.Store | None, text: str, prefixes: Mappi
 
 def _narrow_on_oxigraph(
     store_path: Path | None, narrowing: Narrowing, value: Term, text: str, prefixes: Mapping[str, str]
-) -> list[Term] | None:
+) -> list[Row] | None:
     """kg.sparql.narrowing.narrowed_values on the store at ``store_path``, opened once for all its queries."""
     store = _open_store(store_path)
     return narrowed_values(narrowing, value, text, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"))

@@ -16,7 +16,8 @@ import pytest
 from rdflib import Graph
 
 from kg.query import Session, connect, shipped_query, term
-from kg.sparql.narrowing import Narrowing, narrowed_values, narrowing_header
+from kg.sparql import lexer
+from kg.sparql.narrowing import Narrowing, narrowed_page, narrowed_values, narrowing_header
 from kg.sparql.results import QueryResult
 
 ZFR = "https://w3id.org/zhengfa-kg/id/"
@@ -77,14 +78,20 @@ def facts(result: QueryResult) -> list[str]:
 
 def test_the_narrowed_queries_declare_their_lines() -> None:
     evidence = shipped_query("evidence-of").narrowing
-    assert evidence is not None and (evidence.target, evidence.param, len(evidence.patterns)) == ("fact", "entity", 3)
+    assert evidence is not None
+    assert (evidence.targets, evidence.param, len(evidence.patterns)) == (("fact",), "entity", 3)
     search = shipped_query("search").narrowing
-    assert search is not None and (search.target, search.param, len(search.patterns)) == ("match", "text", 4)
+    assert search is not None
+    assert (search.targets, search.param, len(search.patterns)) == (("thing", "match"), "text", 4)
     line = narrowing_header("# narrow ?x by ?y: ?x rdfs:label ?y")
-    assert line == Narrowing("x", "y", ("?x rdfs:label ?y",))
+    assert line == Narrowing(("x",), "y", ("?x rdfs:label ?y",))
+    both = narrowing_header("# narrow ?x ?z exactly by ?y: ?x rdfs:label ?z")
+    assert both == Narrowing(("x", "z"), "y", ("?x rdfs:label ?z",), exact=True)
     assert narrowing_header("# page-by ?fact: ?fact prov:wasDerivedFrom ?evidence") is None
     with pytest.raises(ValueError, match="narrow lines"):
-        line.with_line(Narrowing("z", "y", ("?z rdfs:label ?y",)))
+        line.with_line(Narrowing(("z",), "y", ("?z rdfs:label ?y",)))
+    with pytest.raises(ValueError, match="narrow lines"):
+        line.with_line(Narrowing(("x", "z"), "y", ("?x rdfs:label ?z",)))
 
 
 def test_an_iri_narrows_to_itself_and_a_label_to_every_fact_it_names(small: dict[str, Session]) -> None:
@@ -92,10 +99,10 @@ def test_an_iri_narrows_to_itself_and_a_label_to_every_fact_it_names(small: dict
     assert narrowing is not None
     text = shipped_query("evidence-of").text  # its PREFIX lines declare the narrowing lines' prefixes
     run = runner(small["oxigraph"])
-    assert narrowed_values(narrowing, ox.NamedNode(ZFR + "a"), text, run) == [ox.NamedNode(ZFR + "a")]  # type: ignore[arg-type]
+    assert narrowed_values(narrowing, ox.NamedNode(ZFR + "a"), text, run) == [(ox.NamedNode(ZFR + "a"),)]  # type: ignore[arg-type]
     # A label in any language: "同名" is a's @zh label and b's @en prefLabel.
     two = narrowed_values(narrowing, ox.Literal("同名"), text, run)  # type: ignore[arg-type]
-    assert sorted(str(v) for v in two or []) == [f"<{ZFR}a>", f"<{ZFR}b>"]
+    assert sorted(str(v) for (v,) in two or []) == [f"<{ZFR}a>", f"<{ZFR}b>"]
     assert narrowed_values(narrowing, ox.Literal("无此名"), text, run) == []  # type: ignore[arg-type]
     assert narrowed_values(narrowing, ox.BlankNode(), text, run) is None  # type: ignore[arg-type]
 
@@ -157,6 +164,79 @@ def test_search(small: dict[str, Session], backend: str, text: str, expected: li
     assert result.rows == plain.rows
 
 
+# The empty text is in every name and quote: the broadest search, sorted by thing, then "label" before "quote",
+# then the text (a's English name "Same name" before "同名"; b's "乙" U+4E59 before "同" U+540C).
+EVERYTHING = [
+    ("a", "label", "Same name"),
+    ("a", "label", "同名"),
+    ("a", "quote", "甲引文"),
+    ("b", "label", "乙"),
+    ("b", "label", "同名"),
+    ("b", "quote", "乙引文"),
+    ("c", "label", "类案 SEARCH"),
+    ("c", "quote", "a Case search"),
+    ("d", "quote", "丁"),
+]
+
+
+def found_rows(result: QueryResult) -> list[tuple[str, str, str]]:
+    return [
+        (str(row["thing"].value).removeprefix(ZFR), str(row["where"].value), str(row["match"].value))  # type: ignore[union-attr]
+        for row in result
+    ]
+
+
+def test_pages_of_a_broad_search_are_the_whole_answers_rows(small: dict[str, Session]) -> None:
+    session = small["oxigraph"]
+    whole = session.run("search", {"text": ""})
+    assert found_rows(whole) == EVERYTHING and not whole.more
+    assert session.query(shipped_query("search").text, {"text": ""}).rows == whole.rows
+    for limit in range(1, 11):
+        for offset in range(0, 10):
+            page = session.run("search", {"text": ""}, limit=limit, offset=offset)
+            assert page.rows == whole.rows[offset : offset + limit], (limit, offset)
+            assert page.more == (offset + limit < 9), (limit, offset)
+
+
+def test_a_page_of_a_broad_search_asks_for_the_pairs_of_its_first_things_only(small: dict[str, Session]) -> None:
+    shipped = shipped_query("search")
+    assert shipped.narrowing is not None
+    run = runner(small["oxigraph"])
+    pairs = narrowed_values(shipped.narrowing, ox.Literal(""), shipped.text, run)  # type: ignore[arg-type]
+    assert pairs is not None
+    things = [(str(thing.value).removeprefix(ZFR), str(match.value)) for thing, match in pairs]  # type: ignore[union-attr]
+    assert sorted(things) == sorted((thing, match) for thing, _, match in EVERYTHING)
+    text = lexer.inject_values(shipped.text, {"text": '""'})
+    asked: list[str] = []
+
+    def recorded(query: str) -> QueryResult:
+        asked.append(query)
+        return run(query)  # type: ignore[operator,no-any-return]
+
+    # Three rows: a's three pairs are enough, one query for them alone.
+    page = narrowed_page(text, shipped.narrowing.targets, pairs, 3, 0, recorded)
+    assert page is not None and found_rows(page) == EVERYTHING[:3]
+    assert len(asked) == 1 and f"<{ZFR}a>" in asked[0] and f"<{ZFR}b>" not in asked[0]
+    # Five rows from offset 1: a's three pairs and b's three.
+    asked.clear()
+    page = narrowed_page(text, shipped.narrowing.targets, pairs, 5, 1, recorded)
+    assert page is not None and found_rows(page) == EVERYTHING[1:6]
+    assert len(asked) == 1 and f"<{ZFR}b>" in asked[0] and f"<{ZFR}c>" not in asked[0]
+    # A pair of no row ("aa" sorts between a and b) leaves the first query a row short: a second asks for twice
+    # as many things (b, c, d), and the page is the same.
+    asked.clear()
+    extra = [*pairs, (ox.NamedNode(ZFR + "aa"), ox.Literal("无"))]
+    page = narrowed_page(text, shipped.narrowing.targets, extra, 4, 0, recorded)
+    assert page is not None and found_rows(page) == EVERYTHING[:4]
+    assert len(asked) == 2 and f"<{ZFR}aa>" in asked[0] and f"<{ZFR}d>" in asked[1]
+    # No more pairs than rows wanted (nine): the whole narrowed answer is about a page, asked whole by the caller.
+    assert narrowed_page(text, shipped.narrowing.targets, pairs, 5, 4, recorded) is None
+    assert narrowed_page(text, shipped.narrowing.targets, pairs, 8, 0, recorded) is not None
+    # A key the answer is not sorted by first, or a pair without it: not paged here.
+    assert narrowed_page(text, ("match",), [(match,) for _, match in pairs], 3, 0, recorded) is None
+    assert narrowed_page(text, ("thing", "match"), [*pairs, (None, ox.Literal("x"))], 3, 0, recorded) is None
+
+
 def test_narrowing_in_a_child_process_with_a_time_limit(small: dict[str, Session]) -> None:
     """A server's session runs each query in a child (isolate): the narrowing's queries run in one, timed."""
     session = connect(store=small["oxigraph"].store, timeout=30)
@@ -169,8 +249,8 @@ def test_who_supervises_whom_in_a_province_is_narrowed_to_its_organs(store_path:
     """The province's organs are found first (one organ per province speaks in the seed); the answer is the
     query's own, row for row, and every row's organ is in that province."""
     shipped = shipped_query("who-supervises-whom")
-    assert shipped.narrowing is not None and (shipped.narrowing.target, shipped.narrowing.param) == (
-        "organ",
+    assert shipped.narrowing is not None and (shipped.narrowing.targets, shipped.narrowing.param) == (
+        ("organ",),
         "province",
     )
     session = connect(store=store_path, isolate=False)

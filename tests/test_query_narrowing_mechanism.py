@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.query import Session, _run_oxigraph, connect, shipped_query, term
-from kg.sparql.narrowing import narrowed_page_by, narrowed_values, values_text
+from kg.sparql.narrowing import narrowed_page_by, narrowed_values, values_block
 from kg.sparql.prefixes import PREFIXES
 
 ZFR = "https://w3id.org/zhengfa-kg/id/"
@@ -48,20 +48,22 @@ def narrowed_to(store_path: Path, value: object) -> set[str]:
     assert narrowing is not None
     store = ox.Store.read_only(str(store_path))
     found = narrowed_values(narrowing, value, shipped.text, lambda q: _run_oxigraph(store, q, PREFIXES, "SELECT"))
-    assert found is not None and all(isinstance(iri, ox.NamedNode) for iri in found)
+    assert found is not None and all(len(row) == 1 and isinstance(row[0], ox.NamedNode) for row in found)
     # The buckets of a page (page-by ?cat ?mech) are those of the same mechanisms; the categories (the first key)
     # are still read off the whole walk: a category of no row is an empty bucket.
-    page_by = narrowed_page_by(shipped.page_by, "mech", values_text(found))
+    block = values_block(("mech",), found)
+    assert block == "VALUES ?mech { " + " ".join(str(iri) for (iri,) in found) + " }"
+    page_by = narrowed_page_by(shipped.page_by, ("mech",), block)
     assert page_by is not None and shipped.page_by is not None
-    assert page_by.pattern == f"{{ {shipped.page_by.pattern} }} VALUES ?mech {{ {values_text(found)} }}"
+    assert page_by.pattern == f"{{ {shipped.page_by.pattern} }} {block}"
     assert page_by.firsts == shipped.page_by.pattern
-    return {iri.value.removeprefix(ZFR) for iri in found}  # type: ignore[union-attr]
+    return {iri.value.removeprefix(ZFR) for (iri,) in found}  # type: ignore[union-attr]
 
 
 def test_the_header_declares_the_key_the_parameter_and_its_pattern() -> None:
     narrowing = shipped_query(QUERY).narrowing
     assert narrowing is not None
-    assert (narrowing.target, narrowing.param, narrowing.exact) == ("mech", "mechanism", True)
+    assert (narrowing.targets, narrowing.param, narrowing.exact) == (("mech",), "mechanism", True)
     (pattern,) = narrowing.patterns
     assert "?mechanism" in pattern and pattern.startswith("{ SELECT ?mech ?hit")
 

@@ -149,6 +149,35 @@ def test_the_engine_starts_a_narrowed_query_from_its_parameters_values(store_pat
     assert nothing is not None and nothing.result.rows == []
 
 
+def test_the_engine_pages_a_broad_search_by_its_first_things(store_path: Path) -> None:
+    # search with a text in many names and quotes: the (thing, name) pairs are found first, and a page is asked
+    # for the pairs of its first things only (kg.sparql.narrowing.narrowed_page); its rows are the whole answer's.
+    from kg.serve.engine import Limits, QueryEngine
+
+    shipped = shipped_query("search")
+    assert shipped.narrowing is not None
+    whole = connect(store=store_path, timeout=None).run("search", text="检察")
+    assert len(whole) > 60
+    last = whole.rows[-1][0]
+    engine = QueryEngine(store_path, Limits(timeout=60))
+    asked: list[str] = []
+    run = engine.run
+
+    def recorded(text: str, *args: object, **kwargs: object) -> object:
+        asked.append(text)
+        return run(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    engine.run = recorded  # type: ignore[method-assign]
+    for rows, skip in [(5, 0), (10, 7), (50, 3)]:
+        asked.clear()
+        page = engine.run_narrowed(
+            shipped.text, shipped.narrowing, ox_literal("检察"), {"text": '"检察"'}, rows + 1, skip
+        )
+        assert page is not None and page.result.rows == whole.rows[skip : skip + rows + 1]
+        # The four scans, then the page's pairs: not those of the last thing.
+        assert len(asked) >= 5 and "VALUES (?thing ?match)" in asked[4] and str(last) not in asked[4]
+
+
 def ox_literal(text: str) -> object:
     import pyoxigraph as ox
 

@@ -242,10 +242,11 @@ class QueryEngine:
         """A page of a shipped query whose parameter selects a few values first (kg.sparql.narrowing), or None.
 
         The values are the server's own queries (one scan each); the query then starts from them, paged
-        as a client's query is. None where nothing is narrowed (or the values exceed BUCKET_ROWS).
+        as a client's query is, or, when its first sort key is narrowed (search's ?thing), asked for the
+        values of its first keys only. None where nothing is narrowed (or the values exceed BUCKET_ROWS).
         """
         from kg.sparql import lexer, paging
-        from kg.sparql.narrowing import narrowed_values, values_text
+        from kg.sparql.narrowing import narrowed_page, narrowed_values, values_block
 
         deadline = self._deadline()
 
@@ -262,7 +263,14 @@ class QueryEngine:
         if found is None:
             return None
         kept = {name: term for name, term in values.items() if not narrowing.unbinds(name)}
-        bound = lexer.inject_values(text, {**kept, narrowing.target: values_text(found)})
+        if limit is not None:
+            try:
+                paged = narrowed_page(lexer.inject_values(text, kept), narrowing.targets, found, limit, offset, run)
+            except _TooLarge:
+                paged = None
+            if paged is not None:
+                return Answer(result=paged, truncated=False, limit=self.limits.max_rows)
+        bound = lexer.inject_values(text, kept, then=values_block(narrowing.targets, found))
         return self.run(paging.page(bound, limit, offset), deadline=deadline)
 
     def _deadline(self) -> Deadline | None:

@@ -283,23 +283,29 @@ def _is_short_construct(text: str) -> bool:
 _SIMPLE_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def inject_values(text: str, bindings: Mapping[str, str]) -> str:
+def inject_values(text: str, bindings: Mapping[str, str], then: str = "") -> str:
     """Bind variables by a ``VALUES`` clause placed first in the outermost WHERE group.
 
     ``bindings`` maps variable names to RDF terms already written in SPARQL
     syntax by an RDF serializer (so quotes and backslashes are escaped); the
     values are joined with the whole group, so FILTERs of that group see them.
+    ``then``: further ``VALUES`` blocks, placed after them.
     """
-    if not bindings:
+    if not bindings and not then:
         return text
     for name in bindings:
         if not _SIMPLE_VARIABLE.match(name):
             raise QueryError(f"not a variable name: {name!r}")
+    blocks = [f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items()]
+    return inject_block(text, " ".join([*blocks, then] if then else blocks))
+
+
+def inject_block(text: str, values: str) -> str:
+    """``text`` with ``values`` (``VALUES`` blocks) placed first in its outermost WHERE group, as ``inject_values``."""
     group = where_group(text)
     if group is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     opening, closing = group
-    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
     if _is_short_construct(text):
         # CONSTRUCT WHERE { triples } admits no VALUES: spell out its template.
         where = next(t for t in tokens(text) if _is_keyword(t, "WHERE"))
