@@ -385,7 +385,9 @@ class Session:
             # A whole answer narrowed by a parameter its buckets use (one province) is asked for by buckets too:
             # complete when fewer rows than the buckets serve come back (else asked for whole, below).
             asked = (rows, skip) if rows is not None else (MAX_ROWS - 1, 0)
-            bucketed = self._bucketed(text, declared, bindings, page_by, asked, limit, allow)
+            # Narrowed values of a key are its buckets' already (narrowed_page_by); others are given to every query.
+            given = {name: block for name, block in (narrowed or {}).items() if name not in page_by.variables}
+            bucketed = self._bucketed(text, declared, bindings, page_by, asked, limit, allow, given)
             if bucketed is not None and (rows is not None or not bucketed.more):
                 bucketed.seconds = time.perf_counter() - started
                 return bucketed
@@ -423,11 +425,15 @@ class Session:
         page: tuple[int, int],
         limit: float | None,
         allow: bool,
+        narrowed: Mapping[str, str] | None = None,
     ) -> QueryResult | None:
-        """A page of a sorted shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None."""
+        """A page of a sorted shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None.
+
+        ``narrowed``: the values a parameter selected (kg.sparql.narrowing), given to every query of the page."""
         rows, skip = page
         values = {name: "UNDEF" for name in declared}
         values.update({name: sparql_text(value) for name, value in bindings.items()})
+        values.update(narrowed or {})
 
         # Every query of a page reads one opening of the store (one state of it, and opening it at a million
         # triples costs 0.01-0.02 s a query); a child process (isolate) opens its own.

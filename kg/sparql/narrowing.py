@@ -31,7 +31,9 @@ mechanisms hold), is what the pattern did once per concept (0.1 s at a million t
 
 Pages: a narrowed answer is asked whole (an entity's facts, a province's organs: a few
 hundred rows at most), except where ``?target`` is a later page-by key (``?cat ?mech``): then
-the buckets are those of the values found (:func:`narrowed_page_by`).
+the buckets are those of the values found (:func:`narrowed_page_by`), or where the first key's
+line of values uses ``?target`` (``who-checks-whom``: ``?rel`` gives ``?relNotation``): then the
+pages are asked by the same buckets, every query of them given ``VALUES ?target { found }``.
 """
 
 from __future__ import annotations
@@ -111,8 +113,13 @@ def values_text(values: list[Term]) -> str:
 def narrowed_page_by(page_by: PageBy | None, target: str, values: str) -> PageBy | None:
     """The page-by of an answer narrowed to ``VALUES ?target { values }``: its buckets restricted to those values
     when ``?target`` is a later key (the first key's values stay the pattern's own: a value of no row is an empty
-    bucket); else none — the narrowed answer (a province's organs, an entity's facts) is asked whole."""
-    if page_by is None or target not in page_by.variables[1:]:
+    bucket); the same page-by when ``?target`` is no key but the first key's own line (``firsts``) uses it
+    (``who-checks-whom``'s relations: the pages ask for the narrowed values, and so do those lines, which then give
+    the keys of those values only); else none — the narrowed answer (a province's organs, an entity's facts) is
+    asked whole."""
+    if page_by is None or target == page_by.variables[0]:
         return None
+    if target not in page_by.variables:
+        return page_by if page_by.firsts is not None and target in lexer.variables(page_by.firsts) else None
     block = f"VALUES ?{target} {{ {values} }}"
     return replace(page_by, pattern=f"{{ {page_by.pattern} }} {block}", firsts=page_by.firsts or page_by.pattern)
