@@ -137,3 +137,35 @@ def test_the_narrowed_answer_is_the_query_s_own(oxigraph: Session, value: str, l
     assert narrowed.rows == whole.rows
     assert narrowed.more == whole.more
     assert bool(narrowed.rows) == (value != "没有这个关系")
+
+
+@pytest.mark.parametrize(("value", "offset"), [("检察", 0), ("内部", 3), ("zfr:rel-internal", 0)])
+def test_the_server_asks_a_narrowed_page_by_its_buckets(
+    store_path: Path, oxigraph: Session, value: str, offset: int
+) -> None:
+    """The explorer's engine (kg.serve.engine) finds the relations and asks the page by buckets too: each query of
+    it starts from them; the rows are the query's own page."""
+    from kg.serve.engine import Limits, QueryEngine
+    from kg.sparql.terms import sparql_text
+
+    shipped = shipped_query(QUERY)
+    assert shipped.narrowing is not None
+    asked_value = term(value) if value.startswith("zfr:") else ox.Literal(value)
+    whole = oxigraph.query(shipped.text, {"relation": asked_value})
+    assert len(whole) > offset + 5
+    engine = QueryEngine(store_path, Limits(timeout=60))
+    asked: list[str] = []
+    run = engine.run
+
+    def recorded(text: str, *args: object, **kwargs: object) -> object:
+        asked.append(text)
+        return run(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    engine.run = recorded  # type: ignore[method-assign]
+    values = {"relation": sparql_text(asked_value)}  # type: ignore[arg-type]
+    page = engine.run_narrowed(shipped.text, shipped.narrowing, asked_value, values, 5, offset, shipped.page_by)
+    assert page is not None and page.result.rows == whole.rows[offset : offset + 5]
+    rows = [text for text in asked if "SELECT DISTINCT ?relNotation ?relLabel" in text]
+    bound = f"VALUES ?relation {{ {values['relation']} }}"  # the parameter is left unbound
+    assert rows and all("VALUES ?rel {" in text and bound not in text for text in rows)
+    assert all("ORDER BY" in text and "(?relNotation ?prov) {" in text for text in rows)  # buckets, not whole

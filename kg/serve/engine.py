@@ -232,15 +232,23 @@ class QueryEngine:
         return None if result is None else Answer(result=result, truncated=False, limit=self.limits.max_rows)
 
     def run_narrowed(
-        self, text: str, narrowing: Narrowing, value: Any, values: Mapping[str, str], limit: int | None, offset: int
+        self,
+        text: str,
+        narrowing: Narrowing,
+        value: Any,
+        values: Mapping[str, str],
+        limit: int | None,
+        offset: int,
+        page_by: PageBy | None = None,
     ) -> Answer | None:
         """A page of a shipped query whose parameter selects a few values first (kg.sparql.narrowing), or None.
 
         The values are the server's own queries (one scan each); the query then starts from them, paged
-        as a client's query is. None where nothing is narrowed (or the values exceed BUCKET_ROWS).
+        as a client's query is, or by the buckets of ``page_by`` where the values keep some (narrowed_page_by:
+        who-checks-whom's relations). None where nothing is narrowed (or the values exceed BUCKET_ROWS).
         """
         from kg.sparql import lexer, paging
-        from kg.sparql.narrowing import narrowed_values, values_text
+        from kg.sparql.narrowing import narrowed_page_by, narrowed_values, values_text
 
         def run(query: str) -> QueryResult:
             answer = self.run(query, max_rows=BUCKET_ROWS)
@@ -255,6 +263,13 @@ class QueryEngine:
         if found is None:
             return None
         kept = {name: term for name, term in values.items() if not narrowing.unbinds(name)}
+        keyed = narrowed_page_by(page_by, narrowing.target, values_text(found))
+        if keyed is not None and limit is not None:
+            # The values of a key are its buckets' already; others are given to every query of the page.
+            given = {} if narrowing.target in keyed.variables else {narrowing.target: values_text(found)}
+            bucketed = self.run_bucketed(text, {**kept, **given}, keyed, limit, offset)
+            if bucketed is not None:
+                return bucketed
         bound = lexer.inject_values(text, {**kept, narrowing.target: values_text(found)})
         return self.run(paging.page(bound, limit, offset))
 
