@@ -430,7 +430,11 @@ class Session:
             # A whole answer narrowed by a parameter its buckets use (one province) is asked for by buckets too:
             # complete when fewer rows than the buckets serve come back (else asked for whole, below).
             asked = (rows, skip) if rows is not None else (MAX_ROWS - 1, 0)
-            bucketed = self._bucketed(text, declared, bindings, page_by, asked, limit, allow)
+            # Narrowed values of a key are its buckets' already (narrowed_page_by); others are given to every query.
+            given = narrowed or ""
+            if given and lexer.variables(given) & set(page_by.variables):
+                given = ""
+            bucketed = self._bucketed(text, declared, bindings, page_by, asked, limit, allow, given)
             if bucketed is not None and (rows is not None or not bucketed.more):
                 bucketed.seconds = time.perf_counter() - started
                 return bucketed
@@ -467,13 +471,17 @@ class Session:
         page: tuple[int, int],
         limit: Deadline | None,
         allow: bool,
+        narrowed: str = "",
     ) -> QueryResult | None:
-        """A page of a sorted shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None."""
+        """A page of a sorted shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None.
+
+        ``narrowed``: the values a parameter selected (kg.sparql.narrowing), given to every query of the page."""
         rows, skip = page
         values = {name: "UNDEF" for name in declared}
         values.update({name: sparql_text(value) for name, value in bindings.items()})
         # One row more than asked: it tells whether more rows follow, and is dropped.
-        result = bucketed_page(text, values, page_by, rows + 1, skip, self._page_runner(limit, allow))
+        runner = self._page_runner(limit, allow)
+        result = bucketed_page(text, values, page_by, rows + 1, skip, runner, narrowed)
         return None if result is None else self._paged(result, text, page)
 
     def _page_runner(self, limit: Deadline | None, allow: bool) -> Callable[[str], QueryResult]:

@@ -212,17 +212,26 @@ class QueryEngine:
         return Answer(result=result, truncated=truncated, limit=cap)
 
     def run_bucketed(
-        self, text: str, values: Mapping[str, str], page_by: PageBy, limit: int, offset: int
+        self,
+        text: str,
+        values: Mapping[str, str],
+        page_by: PageBy,
+        limit: int,
+        offset: int,
+        narrowed: str = "",
+        deadline: Deadline | None = None,
     ) -> Answer | None:
         """A page of a shipped query asked by buckets of its first sort key (kg.sparql.buckets), or None.
 
         The key values and the buckets are the server's own queries: they may exceed the
         row cap (a million-triple graph has 44,000 facts with evidence); a bucket that
-        exceeds even BUCKET_ROWS makes the page be asked whole.
+        exceeds even BUCKET_ROWS makes the page be asked whole. ``narrowed``: the ``VALUES``
+        a parameter selected, given to the queries that use them; ``deadline``: the request's,
+        when its narrowing came first.
         """
         from kg.sparql.buckets import bucketed_page
 
-        deadline = self._deadline()
+        deadline = deadline or self._deadline()
 
         def run(query: str) -> QueryResult:
             answer = self.run(query, max_rows=BUCKET_ROWS, deadline=deadline)
@@ -231,22 +240,30 @@ class QueryEngine:
             return answer.result
 
         try:
-            result = bucketed_page(text, values, page_by, limit, offset, run)
+            result = bucketed_page(text, values, page_by, limit, offset, run, narrowed)
         except _TooLarge:
             return None
         return None if result is None else Answer(result=result, truncated=False, limit=self.limits.max_rows)
 
     def run_narrowed(
-        self, text: str, narrowing: Narrowing, value: Any, values: Mapping[str, str], limit: int | None, offset: int
+        self,
+        text: str,
+        narrowing: Narrowing,
+        value: Any,
+        values: Mapping[str, str],
+        limit: int | None,
+        offset: int,
+        page_by: PageBy | None = None,
     ) -> Answer | None:
         """A page of a shipped query whose parameter selects a few values first (kg.sparql.narrowing), or None.
 
         The values are the server's own queries (one scan each); the query then starts from them, paged
-        as a client's query is, or, when its first sort key is narrowed (search's ?thing), asked for the
+        as a client's query is, or by the buckets of ``page_by`` where the values keep some (narrowed_page_by:
+        who-checks-whom's relations), or, when its first sort key is narrowed (search's ?thing), asked for the
         values of its first keys only. None where nothing is narrowed (or the values exceed BUCKET_ROWS).
         """
         from kg.sparql import lexer, paging
-        from kg.sparql.narrowing import narrowed_page, narrowed_values, values_block
+        from kg.sparql.narrowing import narrowed_page, narrowed_page_by, narrowed_values, values_block
 
         deadline = self._deadline()
 
@@ -263,14 +280,22 @@ class QueryEngine:
         if found is None:
             return None
         kept = {name: term for name, term in values.items() if not narrowing.unbinds(name)}
-        if limit is not None:
+        block = values_block(narrowing.targets, found)
+        keyed = narrowed_page_by(page_by, narrowing.targets, block)
+        if keyed is not None and limit is not None:
+            # The values of a key are its buckets' already; others are given to every query of the page.
+            given = "" if lexer.variables(block) & set(keyed.variables) else block
+            bucketed = self.run_bucketed(text, kept, keyed, limit, offset, given, deadline)
+            if bucketed is not None:
+                return bucketed
+        if keyed is None and limit is not None:
             try:
                 paged = narrowed_page(lexer.inject_values(text, kept), narrowing.targets, found, limit, offset, run)
             except _TooLarge:
                 paged = None
             if paged is not None:
                 return Answer(result=paged, truncated=False, limit=self.limits.max_rows)
-        bound = lexer.inject_values(text, kept, then=values_block(narrowing.targets, found))
+        bound = lexer.inject_values(text, kept, then=block)
         return self.run(paging.page(bound, limit, offset), deadline=deadline)
 
     def _deadline(self) -> Deadline | None:

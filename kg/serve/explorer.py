@@ -136,7 +136,9 @@ async def query_page(request: Request) -> Response:
                 if given is not None:
                     values = await off_loop(_values, selected.text, fields)
                     limit = None if rows is None else rows + 1
-                    result = await narrowed_answer(site, selected.text, selected.narrowing, given, values, limit, skip)
+                    result = await narrowed_answer(
+                        site, selected.text, selected.narrowing, given, values, limit, skip, selected.page_by
+                    )
             if (
                 result is None
                 and as_shipped

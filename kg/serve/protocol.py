@@ -198,10 +198,12 @@ async def narrowed_answer(
     values: Mapping[str, str],
     limit: int | None,
     offset: int,
+    page_by: PageBy | None = None,
 ) -> Answer | None:
     """A page of a shipped query started from the few values its parameter selects (kg.sparql.narrowing), or None."""
     try:
-        return await site.engine.gate.run(site.engine.run_narrowed, text, narrowing, value, values, limit, offset)
+        run = site.engine.run_narrowed
+        return await site.engine.gate.run(run, text, narrowing, value, values, limit, offset, page_by)
     except QueryError as exc:
         raise _refused(exc) from None
 

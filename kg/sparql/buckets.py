@@ -350,8 +350,9 @@ def _is_distinct(text: str, select: lexer.Token) -> bool:
     return lexer._is_keyword(after, "DISTINCT", "REDUCED")
 
 
-def _given(page_by: PageBy, values: Mapping[str, str]) -> PageBy:
-    """``page_by`` with each of its patterns that uses a parameter given that parameter's value first.
+def _given(page_by: PageBy, values: Mapping[str, str], narrowed: str = "") -> PageBy:
+    """``page_by`` with each of its patterns that uses a parameter given that parameter's value first
+    (and the ``narrowed`` block of values, kg.sparql.narrowing, if it uses one of its variables).
 
     A pattern asked alone (the keys' values, their combinations, whether rows lack a key) does not
     see the parameters the query is given; one that filters by a parameter as the query does
@@ -364,6 +365,8 @@ def _given(page_by: PageBy, values: Mapping[str, str]) -> PageBy:
             return None
         used = lexer.variables(pattern)
         blocks = [f"VALUES ?{name} {{ {term} }}" for name, term in values.items() if name in used]
+        if narrowed and used & lexer.variables(narrowed):
+            blocks.append(narrowed)
         return " ".join([*blocks, pattern])
 
     return replace(
@@ -378,11 +381,14 @@ def bucketed_page(
     limit: int | None,
     offset: int,
     run: Callable[[str], QueryResult],
+    narrowed: str = "",
 ) -> QueryResult | None:
     """Rows ``offset`` … ``offset + limit - 1`` of ``text``'s answer, asked by buckets of its first sort keys.
 
     ``values`` binds the query's parameters (SPARQL terms by name, as for
-    ``lexer.inject_values``); ``run`` runs a SELECT text on the engine. None when
+    ``lexer.inject_values``); ``narrowed``, ``VALUES`` a parameter selected (kg.sparql.narrowing),
+    is given to the query and to each pattern that uses its variables;
+    ``run`` runs a SELECT text on the engine. None when
     buckets do not apply (no limit, a deep page, a query not sorted by the key
     first, a key value that is not an IRI): then page the whole query.
     """
@@ -397,7 +403,7 @@ def bucketed_page(
     # cost more than reading them (0.07 s for who-supervises-whom's): read one per row, the pattern read once.
     # One key: its values may be many (44,000 facts): read as one text, made terms as the page asks for them.
     # Patterns asked alone are given the parameters they use; joined to the query (which has them), as written.
-    alone = _given(page_by, values)
+    alone = _given(page_by, values, narrowed)
     found = first_key_values(prologue, variables[0], alone.firsts or alone.pattern, run, as_text=len(variables) == 1)
     if found is None:
         return None
@@ -438,7 +444,7 @@ def bucketed_page(
             asked_firsts += 1
         return True
 
-    text = lexer.inject_values(text, values)
+    text = lexer.inject_values(text, values, then=narrowed)
     wanted = offset + limit
     distinct = _is_distinct(text, select)
     rows: list[tuple[object, ...]] = []

@@ -34,10 +34,12 @@ bind (``VALUES (?thing ?match) { … }``), with the same promise for each row's 
 
 Pages: a narrowed answer is asked whole (an entity's facts, a province's organs: a few
 hundred rows at most), except where ``?target`` is a later page-by key (``?cat ?mech``): then
-the buckets are those of the values found (:func:`narrowed_page_by`); and where the first
-sort key is a target (``search``'s ``?thing``): then a page is asked for the combinations of
-its first few key values only (:func:`narrowed_page`). ``search --param text=case`` at a
-million triples finds 9,065 (thing, name) pairs; sorting the whole answer cost 1 s more than
+the buckets are those of the values found (:func:`narrowed_page_by`), or where the first key's
+line of values uses ``?target`` (``who-checks-whom``: ``?rel`` gives ``?relNotation``): then the
+pages are asked by the same buckets, every query of them given ``VALUES ?target { found }``; and
+where the first sort key is a target (``search``'s ``?thing``): then a page is asked for the
+combinations of its first few key values only (:func:`narrowed_page`). ``search --param text=case``
+at a million triples finds 9,065 (thing, name) pairs; sorting the whole answer cost 1 s more than
 the scans, a page of the first hundred things 0.015 s.
 """
 
@@ -126,10 +128,15 @@ def values_block(targets: tuple[str, ...], rows: Sequence[Row]) -> str:
 def narrowed_page_by(page_by: PageBy | None, targets: tuple[str, ...], block: str) -> PageBy | None:
     """The page-by of an answer narrowed to ``block`` (the targets' ``VALUES``): its buckets restricted to those
     values when a target is a later key (the first key's values stay the pattern's own: a value of no row is an
-    empty bucket); else none — the narrowed answer (a province's organs, an entity's facts) is asked whole, or by
-    :func:`narrowed_page`."""
-    if page_by is None or not any(target in page_by.variables[1:] for target in targets):
+    empty bucket); the same page-by when no target is a key but the first key's own line (``firsts``) uses one
+    (``who-checks-whom``'s relations: the pages ask for the narrowed values, and so do those lines, which then give
+    the keys of those values only); else none — the narrowed answer (a province's organs, an entity's facts) is
+    asked whole, or by :func:`narrowed_page`."""
+    if page_by is None or page_by.variables[0] in targets:
         return None
+    if not any(target in page_by.variables for target in targets):
+        uses = page_by.firsts is not None and any(t in lexer.variables(page_by.firsts) for t in targets)
+        return page_by if uses else None
     return replace(page_by, pattern=f"{{ {page_by.pattern} }} {block}", firsts=page_by.firsts or page_by.pattern)
 
 
