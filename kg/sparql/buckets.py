@@ -345,9 +345,30 @@ class _IriTexts(Sequence[Key]):
         return (ox.NamedNode(self.texts[at]),)
 
 
-def _is_distinct(text: str, select: lexer.Token) -> bool:
-    after = next(t for t in lexer.tokens(text[select.end :]))
-    return lexer._is_keyword(after, "DISTINCT", "REDUCED")
+class PageRows:
+    """The rows a page keeps from its queries (buckets, batches of narrowed values), in their order.
+
+    For ``SELECT DISTINCT`` (or REDUCED) a row of a later query that repeats an earlier one is
+    not in the whole answer either: it is dropped.
+    """
+
+    def __init__(self, text: str) -> None:
+        select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
+        after = next(iter(lexer.tokens(text[select.end :])), None)
+        self.distinct = after is not None and lexer._is_keyword(after, "DISTINCT", "REDUCED")
+        self.rows: list[tuple[object, ...]] = []
+        self._seen: set[tuple[object, ...]] = set()
+
+    def take(self, answer: QueryResult) -> int:
+        """Keep ``answer``'s rows; how many."""
+        before = len(self.rows)
+        for row in answer.rows:
+            if self.distinct:
+                if row in self._seen:
+                    continue
+                self._seen.add(row)
+            self.rows.append(row)
+        return len(self.rows) - before
 
 
 def _given(page_by: PageBy, values: Mapping[str, str], narrowed: str = "") -> PageBy:
@@ -446,21 +467,8 @@ def bucketed_page(
 
     text = lexer.inject_values(text, values, then=narrowed)
     wanted = offset + limit
-    distinct = _is_distinct(text, select)
-    rows: list[tuple[object, ...]] = []
-    seen: set[tuple[object, ...]] = set()
-
-    def take(answer: QueryResult) -> int:
-        """Keep ``answer``'s rows; how many."""
-        before = len(rows)
-        for row in answer.rows:
-            # SELECT DISTINCT: a row of a later bucket that repeats an earlier one is not in the whole answer either.
-            if distinct:
-                if row in seen:
-                    continue
-                seen.add(row)
-            rows.append(row)
-        return len(rows) - before
+    kept = PageRows(text)
+    rows, take = kept.rows, kept.take
 
     # With an unbound key, the key's pattern is joined too (a VALUES block alone would let rows without the key through).
     pattern = page_by.pattern if unbound is not None else None

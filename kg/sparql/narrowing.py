@@ -52,7 +52,7 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 
 from kg.sparql import lexer
-from kg.sparql.buckets import XSD_STRING, PageBy, first_order_keys
+from kg.sparql.buckets import XSD_STRING, PageBy, PageRows, first_order_keys
 from kg.sparql.results import QueryResult
 from kg.sparql.terms import Term, sparql_text
 
@@ -169,30 +169,20 @@ def narrowed_page(
     if not by_key or not _sortable(list(by_key)):
         return None
     ordered = sorted(by_key, key=lambda term: term.value)  # type: ignore[union-attr]
-    select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
-    after = next(iter(lexer.tokens(text[select.end :])), None)
-    distinct = after is not None and lexer._is_keyword(after, "DISTINCT", "REDUCED")
     wanted = offset + limit
-    kept: list[tuple[object, ...]] = []
-    seen: set[tuple[object, ...]] = set()
+    kept = PageRows(text)
     answer: QueryResult | None = None
     start = size = 0
-    while answer is None or (len(kept) < wanted and start < len(ordered)):
+    while answer is None or (len(kept.rows) < wanted and start < len(ordered)):
         end, combinations = start, 0
-        while end < len(ordered) and (end - start < size or combinations < wanted - len(kept) or end == start):
+        while end < len(ordered) and (end - start < size or combinations < wanted - len(kept.rows) or end == start):
             combinations += len(by_key[ordered[end]])
             end += 1
         batch = [row for key in ordered[start:end] for row in by_key[key]]
         answer = run(lexer.inject_block(text, values_block(targets, batch)))
-        for solution in answer.rows:
-            # SELECT DISTINCT: a row of a later batch that repeats an earlier one is not in the whole answer either.
-            if distinct:
-                if solution in seen:
-                    continue
-                seen.add(solution)
-            kept.append(solution)
+        kept.take(answer)
         size, start = 2 * (end - start), end
-    answer.rows = kept[offset:wanted]  # type: ignore[assignment]
+    answer.rows = kept.rows[offset:wanted]  # type: ignore[assignment]
     return answer
 
 
