@@ -228,6 +228,50 @@ def test_a_query_failing_on_its_thread_drops_its_answer_there(
     assert unraisable == []
 
 
+def collect_on_another_thread() -> None:
+    """Collect garbage on a thread of its own.
+
+    A pyoxigraph answer left in a reference cycle is dropped by whichever thread's allocation next
+    triggers a collection: CI saw it ("PyQuerySolutions is unsendable, but is being dropped on another
+    thread") inside a later query's worker, in an unrelated test. Collecting on a new thread makes
+    any answer the code before left in a cycle show at once, whichever thread made it.
+    """
+    import gc
+
+    collector = threading.Thread(target=gc.collect)
+    collector.start()
+    collector.join()
+
+
+@pytest.mark.parametrize("timeout", [None, 30.0])
+def test_pages_and_failures_leave_no_answer_for_another_thread(
+    monkeypatch: pytest.MonkeyPatch, store_path: Path, timeout: float | None
+) -> None:
+    """Pages asked by buckets (evidence-of's first key's values read as one text, who-checks-whom's unbound
+    key), a narrowed parameter and failing queries, on the query threads of ``kg query`` and the tests: none
+    drops an answer on a thread that did not make it, then or when garbage is collected on another thread."""
+    from kg.query import connect
+
+    collect_on_another_thread()  # whatever earlier tests left, before listening
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: unraisable.append(repr(hook.exc_value)))
+    kg = connect(store=store_path, isolate=False, timeout=timeout)
+    assert len(kg.run("evidence-of", limit=7, offset=7).rows) == 7
+    assert len(kg.run("who-checks-whom", limit=40).rows) == 40
+    assert kg.run("evidence-of", {"entity": "证人出庭难"}, limit=5).rows
+    with pytest.raises(QueryError, match="malformed query"):
+        kg.query("SELECT * WHERE { ?s ?p }")
+    with socket.socket() as closed:  # a port nobody listens on: the query fails while its answer is read
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    service = f"SELECT * WHERE {{ ?s ?p ?o SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError, match="a call to a remote SERVICE could not be completed") as raised:
+        kg.query(service, allow_service=True)
+    del raised  # its traceback holds this frame: a cycle of the test's own
+    collect_on_another_thread()
+    assert unraisable == []
+
+
 # ---------------------------------------------------------------------------
 # Over HTTP: /sparql (GET, form POST, direct POST) and /query
 # ---------------------------------------------------------------------------
