@@ -30,6 +30,7 @@ from kg.project import PACKAGE_DIR, default_out_dir, seeds_dir
 from kg.serialize import EXPORTS, canonical_exports
 from kg.sources import Source, parse_sources_quads, read_regular, read_sources, source_files
 from kg.store import BACKENDS, SourcesLoad, write_store
+from kg.textindex import TextIndexBody, index_body, write_text_index
 from kg.validate import SourcesValidation, ValidationReport
 
 #: VoID and DCAT of the exports (kg.dataset), written into every generation beside them.
@@ -169,7 +170,9 @@ def build(
                     if not report.conforms:
                         raise ValidationFailed(report.to_text())
                 del parsed
-                counts = _write_generation(generation, data, loading, checking)
+                counts, index = _write_generation(generation, data, loading, checking)
+            if index is not None:  # the store is closed: its files are final, and the index records them
+                write_text_index(generation / "store", index)
             triples = data["graph.nt"].count(b"\n")
             if backend == "oxigraph" and not own_store:
                 assert store is not None
@@ -203,16 +206,22 @@ def build(
     )
 
 
-def _load_store(
-    generation: Path, sources: list[Source], with_store: bool, count: bool
-) -> SourcesLoad[Statistics | None]:
+Loaded = tuple[Statistics | None, TextIndexBody | None]
+
+
+def _load_store(generation: Path, sources: list[Source], with_store: bool, count: bool) -> SourcesLoad[Loaded]:
     """The generation's store (for the default backend), loading from the sources on a thread of its own;
-    then counted for void.ttl if ``count`` (without validation: no store in memory to count on). Without
-    a store and without counting, an empty in-memory store stands in."""
+    then counted for void.ttl if ``count`` (without validation: no store in memory to count on), and its
+    text index made there (kg.textindex: the engine writes it with the GIL released, beside the exports).
+    Without a store and without counting, an empty in-memory store stands in."""
     if not with_store and not count:
-        return SourcesLoad(ox.Store(), [], then=lambda _store: None)
+        return SourcesLoad(ox.Store(), [], then=lambda _store: (None, None))
     store = ox.Store(str(generation / "store")) if with_store else ox.Store()
-    return SourcesLoad(store, sources, then=statistics if count else lambda _store: None)
+
+    def then(store: ox.Store) -> Loaded:
+        return (statistics(store) if count else None, index_body(store) if with_store else None)
+
+    return SourcesLoad(store, sources, then=then)
 
 
 @contextmanager
@@ -231,24 +240,25 @@ def _validation(
 def _write_generation(
     generation: Path,
     data: dict[str, bytes],
-    loading: SourcesLoad[Statistics | None],
+    loading: SourcesLoad[Loaded],
     checking: SourcesValidation[Statistics] | None,
-) -> dict[str, int]:
+) -> tuple[dict[str, int], TextIndexBody | None]:
     """The exports, then the loaded store and the description, each flushed to disk before the switch.
 
-    Returns the entities per class, counted by the store (:func:`class_counts`' figures).
+    Returns the entities per class, counted by the store (:func:`class_counts`' figures), and the store's
+    text index as its loading thread made it.
     """
     for name in EXPORTS:
         _write_synced(generation / name, data[name])
         kill_point(f"after-{name}")
-    counted = loading.result()
+    counted, index = loading.result()
     kill_point("store-loaded")
     if checking is not None:
         counted = checking.counted()
     assert counted is not None
     _write_synced(generation / "void.ttl", write_description({name: data[name] for name in EXPORTS}, counted))
     kill_point("generation-written")
-    return _prefixed_counts(counted.class_entities())
+    return _prefixed_counts(counted.class_entities()), index
 
 
 def _write_synced(path: Path, data: bytes) -> None:

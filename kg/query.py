@@ -585,9 +585,18 @@ def _run_oxigraph(store_path: Path | ox.Store | None, text: str, prefixes: Mappi
 def _narrow_on_oxigraph(
     store_path: Path | None, narrowing: Narrowing, value: Term, text: str, prefixes: Mapping[str, str]
 ) -> list[Row] | None:
-    """kg.sparql.narrowing.narrowed_values on the store at ``store_path``, opened once for all its queries."""
+    """kg.sparql.narrowing.narrowed_values on the store at ``store_path``, opened once for all its queries,
+    with the store's text index where it has a current one (kg.textindex)."""
+    from kg.project import default_store_path
+    from kg.textindex import TextIndex
+
+    folder = Path(store_path or default_store_path()).resolve()
     store = _open_store(store_path)
-    return narrowed_values(narrowing, value, text, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"))
+    # The index of the folder the store was opened from (a build switches the link between the two only rarely).
+    index = TextIndex.of_store(folder) if Path(store_path or default_store_path()).resolve() == folder else None
+    return narrowed_values(
+        narrowing, value, text, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"), index, prefixes
+    )
 
 
 def _run_rdflib(graph: Any, text: str, prefixes: Mapping[str, str], bindings: Mapping[str, Term]) -> QueryResult:

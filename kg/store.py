@@ -39,6 +39,7 @@ def write_store(path: Path, ntriples: bytes, workers: int | None = None) -> None
     import tempfile
 
     from kg.generation import _pid_alive, _replace_with_link
+    from kg.textindex import write_text_index
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +49,7 @@ def write_store(path: Path, ntriples: bytes, workers: int | None = None) -> None
         bulk_load_ntriples(store, ntriples, workers)
         store.flush()
         del store
+        write_text_index(fresh)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise

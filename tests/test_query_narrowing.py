@@ -9,6 +9,7 @@ a quote, a blank-node fact.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,7 @@ from kg.query import Session, connect, shipped_query, term
 from kg.sparql import lexer
 from kg.sparql.narrowing import Narrowing, narrowed_page, narrowed_values, narrowing_header
 from kg.sparql.results import QueryResult
+from kg.textindex import TextIndex, write_text_index
 
 ZFR = "https://w3id.org/zhengfa-kg/id/"
 
@@ -51,9 +53,15 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Session]:
     store.load(GRAPH.encode(), ox.RdfFormat.TURTLE)
     store.flush()
     del store
+    # The same store with its text index (kg.textindex), as kg build writes it: the narrowing starts from it.
+    indexed = path.parent / "indexed"
+    shutil.copytree(path, indexed)
+    write_text_index(indexed)
+    assert TextIndex.of_store(indexed) is not None and TextIndex.of_store(path) is None
     graph = Graph().parse(data=GRAPH, format="turtle")
     return {
         "oxigraph": connect(store=path, isolate=False, timeout=None),
+        "indexed": connect(store=indexed, isolate=False, timeout=None),
         "memory": connect("memory", timeout=None, graph=graph),
     }
 
@@ -107,7 +115,7 @@ def test_an_iri_narrows_to_itself_and_a_label_to_every_fact_it_names(small: dict
     assert narrowed_values(narrowing, ox.BlankNode(), text, run) is None  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+@pytest.mark.parametrize("backend", ["oxigraph", "indexed", "memory"])
 @pytest.mark.parametrize(
     ("entity", "expected"),
     [
@@ -140,7 +148,7 @@ def test_evidence_of_unbound_and_a_page_of_a_narrowed_answer(small: dict[str, Se
     assert [str(row["quote"].value) for row in quote] == ["甲引文", "乙引文"]  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+@pytest.mark.parametrize("backend", ["oxigraph", "indexed", "memory"])
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -186,8 +194,9 @@ def found_rows(result: QueryResult) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_pages_of_a_broad_search_are_the_whole_answers_rows(small: dict[str, Session]) -> None:
-    session = small["oxigraph"]
+@pytest.mark.parametrize("backend", ["oxigraph", "indexed"])
+def test_pages_of_a_broad_search_are_the_whole_answers_rows(small: dict[str, Session], backend: str) -> None:
+    session = small[backend]
     whole = session.run("search", {"text": ""})
     assert found_rows(whole) == EVERYTHING and not whole.more
     assert session.query(shipped_query("search").text, {"text": ""}).rows == whole.rows

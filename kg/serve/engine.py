@@ -120,7 +120,12 @@ class QueryEngine:
         self.prefixes = dict(prefixes)
         self.gate = QueryGate(limits)
         self._slots = threading.BoundedSemaphore(max(1, limits.concurrent))
+        from kg.textindex import TextIndex
+
+        folder = Path(store_path).resolve()
         self._child_store = open_store(store_path)
+        # The text index of the folder the store was opened from (kg.textindex): a later build's is not this store's.
+        self._text_index = TextIndex.of_store(folder) if Path(store_path).resolve() == folder else None
 
     def warm_up(self) -> None:
         """Load rdflib's SPARQL parser here once: a forked child places a syntax error with it, ready."""
@@ -274,7 +279,7 @@ class QueryEngine:
             return answer.result
 
         try:
-            found = narrowed_values(narrowing, value, text, run)
+            found = narrowed_values(narrowing, value, text, run, self._text_index, self.prefixes)
         except _TooLarge:
             return None
         if found is None:

@@ -46,7 +46,7 @@ the scans, a page of the first hundred things 0.015 s.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
@@ -55,6 +55,7 @@ from kg.sparql import lexer
 from kg.sparql.buckets import XSD_STRING, PageBy, PageRows, first_order_keys
 from kg.sparql.results import QueryResult
 from kg.sparql.terms import Term, sparql_text
+from kg.textindex import TextIndex, declared_prefixes, indexed_line
 
 NARROW_LINE = re.compile(
     r"^#\s*narrow\s+((?:\?[A-Za-z_][A-Za-z0-9_]*\s+)+)(exactly\s+)?by\s+\?([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.+)$"
@@ -95,26 +96,53 @@ def narrowing_header(line: str) -> Narrowing | None:
 
 
 def narrowed_values(
-    narrowing: Narrowing, value: Term, text: str, run: Callable[[str], QueryResult]
+    narrowing: Narrowing,
+    value: Term,
+    text: str,
+    run: Callable[[str], QueryResult],
+    index: TextIndex | None = None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> list[Row] | None:
     """The combinations of the targets that ``value`` (the parameter's) selects, in the lines' order; None: not narrowed.
 
     ``text`` is the SELECT query narrowed (its prefixes declare the lines'); ``run`` runs a SELECT text on the engine.
-    A row leaves a target unbound (None) where its line does.
+    A row leaves a target unbound (None) where its line does. With the store's text ``index`` (kg.textindex), a
+    line whose head it answers starts from the triples it finds (``prefixes``: the engine's, beside the query's).
     """
     if isinstance(value, ox.BlankNode):
         return None
     select = next(t for t in lexer.tokens(text) if lexer._is_keyword(t, "SELECT"))
     prologue = text[: select.start]
+    known = {**(prefixes or {}), **declared_prefixes(prologue)} if index is not None else {}
     found: dict[Row, None] = {}
     for pattern in narrowing.patterns:
-        query = f"{prologue}SELECT DISTINCT {_names(narrowing.targets)} WHERE {{ {pattern} }}"
+        body = _indexed_body(index, pattern, narrowing.param, value, known) if index is not None else None
+        if body == _NOTHING:
+            continue
+        query = f"{prologue}SELECT DISTINCT {_names(narrowing.targets)} WHERE {{ {body or pattern} }}"
         for row in run(lexer.inject_values(query, {narrowing.param: sparql_text(value)})).rows:
             if any(isinstance(term, ox.BlankNode) for term in row):
                 return None
             if any(term is not None for term in row):
                 found[row] = None  # type: ignore[index]
     return list(found)
+
+
+_NOTHING = "nothing"
+
+
+def _indexed_body(index: TextIndex, pattern: str, param: str, value: Term, prefixes: Mapping[str, str]) -> str | None:
+    """The line ``pattern`` started from the objects the text index proposes (``VALUES ?o { … }`` before it),
+    or _NOTHING (it proposes none), or None: the index does not answer it (kg.textindex)."""
+    line = indexed_line(pattern, param, prefixes)
+    if line is None:
+        return None
+    if line.test == "equals" and not isinstance(value, ox.Literal):
+        return _NOTHING  # isLITERAL(?param) is false: the line selects nothing
+    terms = index.candidates(line.predicate, value.value)  # type: ignore[union-attr]
+    if terms is None:
+        return None
+    return f"VALUES ?{line.object} {{ {' '.join(terms)} }} {pattern}" if terms else _NOTHING
 
 
 def values_block(targets: tuple[str, ...], rows: Sequence[Row]) -> str:
