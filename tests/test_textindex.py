@@ -52,10 +52,10 @@ def test_hand_worked_candidates(index: TextIndex) -> None:
     assert index.candidates(LABEL, "证人出庭难") == [] and index.candidates(ALT, "证人出庭难") == []
 
 
-@pytest.mark.parametrize("text", ["类案", "检察", "CASE", "Procuratorial", "证人出庭难", "机制", "2020", "", "无此文字"])
-def test_the_candidates_hold_every_object_that_contains_the_text(
-    store_path: Path, index: TextIndex, text: str
-) -> None:
+@pytest.mark.parametrize(
+    "text", ["类案", "检察", "CASE", "Procuratorial", "证人出庭难", "机制", "2020", "", "无此文字"]
+)
+def test_the_candidates_hold_every_object_that_contains_the_text(store_path: Path, index: TextIndex, text: str) -> None:
     store = ox.Store.read_only(str(store_path))
     for predicate in INDEXED:
         everything = {str(o) for (o,) in store.query(f"SELECT DISTINCT ?o WHERE {{ ?s <{predicate}> ?o }}")}  # type: ignore[misc]
