@@ -18,7 +18,8 @@ LCASE and Python's ``str.lower`` both do (Unicode's default mapping), holds it i
 
 Never stale: the file records the store's own files (names and sizes of its tables, logs and
 manifest), which every write changes and opening read-only does not. A store changed since (or
-made by another tool, without an index) is scanned by the engine, as before.
+made by another tool, without an index) is scanned by the engine, as before. The terms found go into a
+query's text, so each must be one IRI, literal, number or boolean, or the index proposes nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ INDEXED = (
 )
 #: More candidates than this, and the store's own scan is as quick: the index declines.
 MAX_CANDIDATES = 20_000
+#: One IRI, literal, number or boolean as Oxigraph writes them in TSV results (kg build's index lines).
+_ONE_TERM = re.compile(
+    r'<[^<>"{}|^`\\\x00-\x20]*>'
+    r'|"(?:[^"\\\n\r]|\\[tbnrf"\'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*"'
+    r"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^<[^<>\"{}|^`\\\x00-\x20]*>)?"
+    r"|[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|true|false"
+)
 #: The store's files whose names and sizes change with every write (RocksDB's tables, write-ahead logs and
 #: manifest); its info logs (``LOG``), ``LOCK``, ``IDENTITY`` and ``OPTIONS-*`` do not say what it holds.
 _STORE_FILE = re.compile(r"^(?:\d+\.(?:sst|log)|MANIFEST-\d+|CURRENT)$")
@@ -151,7 +159,9 @@ class TextIndex:
                 if len(found) > MAX_CANDIDATES:
                     return None
                 at = lines.find(needle, end + 1, last) if end >= 0 else -1
-            return [lines[begin : lines.find(b"\n", begin, last)].decode().split("\t", 1)[1] for begin in found]
+            terms = [lines[begin : lines.find(b"\n", begin, last)].decode().split("\t", 1)[-1] for begin in found]
+        # Each goes into a query's text: one term each, or the file is not what kg build wrote and is not used.
+        return terms if all(_ONE_TERM.fullmatch(term) for term in terms) else None
 
 
 # ---------------------------------------------------------------------------

@@ -200,3 +200,22 @@ def _declared(text: str) -> dict[str, str]:
     from kg.textindex import declared_prefixes
 
     return declared_prefixes(text)
+
+
+def test_every_line_kg_build_wrote_is_one_term(index: TextIndex) -> None:
+    for predicate in INDEXED:
+        assert index.candidates(predicate, "") is not None  # the empty text: every line of the seed's index
+
+
+def test_an_index_line_that_is_not_one_term_is_not_used(store_path: Path, unindexed: Path, tmp_path: Path) -> None:
+    # Lines go into a query's text: a file not as kg build wrote it (here a line that closes the VALUES block and
+    # calls a service) is declined, and the engine scans.
+    copy = tmp_path / "store"
+    shutil.copytree(store_path.resolve(), copy, ignore=shutil.ignore_patterns(INDEX_FILE))
+    lines = b'"\xe7\xb1\xbb\xe6\xa1\x88"\t"x" } SERVICE <http://example.org/sparql> { ?s ?p ?o\n'
+    write_text_index(copy, (lines, {predicate: [0, len(lines)] for predicate in INDEXED}))
+    index = TextIndex.of_store(copy)
+    assert index is not None and index.candidates(LABEL, "类案") is None
+    answer = connect(store=copy, isolate=False, timeout=None).run("search", {"text": "类案"})
+    scanned = connect(store=unindexed, isolate=False, timeout=None).run("search", {"text": "类案"})
+    assert answer.rows == scanned.rows and len(answer.rows) > 20  # the store's scan answers
