@@ -69,6 +69,48 @@ def test_a_page_with_a_parameter_and_its_csv_download(client: httpx.Client, stor
     assert [r["measure"] for r in rows] == [row[1].value for row in whole.rows[3:6]]  # type: ignore[union-attr]
 
 
+def _download_form(page: str, button: str) -> str:
+    """The query text the download form with button ``button`` posts."""
+    form = re.search(
+        rf'<form[^>]*class="download">((?:(?!</form>).)*id="{button}"(?:(?!</form>).)*)</form>', page, re.S
+    )
+    assert form is not None, button
+    return html.unescape(re.search(r'name="query" value="([^"]*)"', form.group(1)).group(1))  # type: ignore[union-attr]
+
+
+def test_a_select_run_without_limit_shows_its_first_page_and_offers_the_whole_answer(
+    client: httpx.Client, store_path: Path
+) -> None:
+    text = shipped_query("evidence-of").text
+    whole = connect(store=store_path, timeout=None).run("evidence-of")
+    assert len(whole) > 200
+    first = client.get("/query", params={"name": "evidence-of", "query": text})
+    assert first.status_code == 200 and "Rows 1–100; more follow" in first.text
+    shown = cells(first.text)
+    assert [s.rsplit(" zfr:", 1)[-1] for s in shown] == [row[0].value.rsplit("/", 1)[-1] for row in whole.rows[:100]]  # type: ignore[union-attr]
+    link = re.search(r'id="next-page" rel="next" href="([^"]+)"', first.text)
+    assert link is not None and "limit=100" in link.group(1) and "offset=100" in link.group(1)
+    # Two sets of downloads: the page shown, and the whole answer (the query as run, unpaged).
+    page_rows = csv.DictReader(
+        io.StringIO(
+            client.post("/sparql", data={"query": _download_form(first.text, "download-csv"), "format": "csv"}).text
+        )
+    )
+    assert [r["fact"] for r in page_rows] == [row[0].value for row in whole.rows[:100]]  # type: ignore[union-attr]
+    assert _download_form(first.text, "download-all-csv") == text
+    all_rows = csv.DictReader(io.StringIO(client.post("/sparql", data={"query": text, "format": "csv"}).text))
+    assert len(list(all_rows)) == len(whole)
+    # An answer of one page says so, with one set of downloads (the page is the whole answer).
+    provinces = client.get("/query", params={"name": "provinces", "query": shipped_query("provinces").text})
+    assert "Rows 1–5; no more" in provinces.text and 'id="next-page"' not in provinces.text
+    assert 'id="download-all-csv"' not in provinces.text
+    assert _download_form(provinces.text, "download-csv") == shipped_query("provinces").text
+    # A graph is not paged: its first triples are shown, the download carries them all.
+    graph = client.get("/query", params={"query": "CONSTRUCT WHERE { zfr:province-hunan ?p ?o }"})
+    assert graph.status_code == 200 and "triples" in graph.text and "Rows 1" not in graph.text
+    assert 'id="download-all-ttl"' not in graph.text and 'id="download-ttl"' in graph.text
+
+
 def test_bad_paging_parameters_are_a_clear_400(client: httpx.Client) -> None:
     bad = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }", "limit": "ten"})
     assert bad.status_code == 400 and "whole numbers" in bad.text
