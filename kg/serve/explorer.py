@@ -123,7 +123,7 @@ async def query_page(request: Request) -> Response:
             rows, skip = _paging(params)
             bound = await off_loop(_bind, text, fields)
             whole = bound
-            if rows is None and not skip and await off_loop(_is_select, bound):
+            if rows is None and not skip and await off_loop(_pageable, bound):
                 rows = FIRST_PAGE
             asked = bound
             if rows is not None or skip:
@@ -216,10 +216,19 @@ def _shipped(list_queries: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _is_select(text: str) -> bool:
+def _pageable(text: str) -> bool:
+    """Whether ``text`` is a SELECT that can be paged; a text the pager cannot read is run as sent, so that the
+    query's check, not the pager, answers it (a refused SERVICE is a 403 whatever the text around it)."""
     from kg.sparql import lexer
+    from kg.sparql.paging import page
 
-    return lexer.query_form(text) == "SELECT"
+    if lexer.query_form(text) != "SELECT":
+        return False
+    try:
+        page(text, FIRST_PAGE)
+    except KGError:
+        return False
+    return True
 
 
 def _prefixes() -> dict[str, str]:
