@@ -116,11 +116,17 @@ def narrowed_values(
     known = {**(prefixes or {}), **declared_prefixes(prologue)} if index is not None else {}
     found: dict[Row, None] = {}
     for pattern in narrowing.patterns:
-        body = _indexed_body(index, pattern, narrowing.param, value, known) if index is not None else None
-        if body == _NOTHING:
+        block = _indexed_block(index, pattern, narrowing.param, value, known) if index is not None else None
+        if block == _NOTHING:
             continue
-        query = f"{prologue}SELECT DISTINCT {_names(narrowing.targets)} WHERE {{ {body or pattern} }}"
-        for row in run(lexer.inject_values(query, {narrowing.param: sparql_text(value)})).rows:
+        query = f"{prologue}SELECT DISTINCT {_names(narrowing.targets)} WHERE {{ {pattern} }}"
+        query = lexer.inject_values(query, {narrowing.param: sparql_text(value)})
+        if block is not None:
+            # The proposed objects go in after the parameter's VALUES (the lexer need not read thousands of them),
+            # just before the line in the WHERE group: its last copy (the header quotes the line as a comment).
+            at = query.rindex(pattern)
+            query = f"{query[:at]}{block} {query[at:]}"
+        for row in run(query).rows:
             if any(isinstance(term, ox.BlankNode) for term in row):
                 return None
             if any(term is not None for term in row):
@@ -131,8 +137,8 @@ def narrowed_values(
 _NOTHING = "nothing"
 
 
-def _indexed_body(index: TextIndex, pattern: str, param: str, value: Term, prefixes: Mapping[str, str]) -> str | None:
-    """The line ``pattern`` started from the objects the text index proposes (``VALUES ?o { … }`` before it),
+def _indexed_block(index: TextIndex, pattern: str, param: str, value: Term, prefixes: Mapping[str, str]) -> str | None:
+    """``VALUES ?o { … }`` of the objects the text index proposes for the line ``pattern``, to start it from,
     or _NOTHING (it proposes none), or None: the index does not answer it (kg.textindex)."""
     line = indexed_line(pattern, param, prefixes)
     if line is None:
@@ -142,7 +148,7 @@ def _indexed_body(index: TextIndex, pattern: str, param: str, value: Term, prefi
     terms = index.candidates(line.predicate, value.value)  # type: ignore[union-attr]
     if terms is None:
         return None
-    return f"VALUES ?{line.object} {{ {' '.join(terms)} }} {pattern}" if terms else _NOTHING
+    return f"VALUES ?{line.object} {{ {' '.join(terms)} }}" if terms else _NOTHING
 
 
 def values_block(targets: tuple[str, ...], rows: Sequence[Row]) -> str:
