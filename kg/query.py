@@ -588,12 +588,9 @@ def _narrow_on_oxigraph(
     """kg.sparql.narrowing.narrowed_values on the store at ``store_path``, opened once for all its queries,
     with the store's text index where it has a current one (kg.textindex)."""
     from kg.project import default_store_path
-    from kg.textindex import TextIndex
+    from kg.textindex import open_with_index
 
-    folder = Path(store_path or default_store_path()).resolve()
-    store = _open_store(store_path)
-    # The index of the folder the store was opened from (a build switches the link between the two only rarely).
-    index = TextIndex.of_store(folder) if Path(store_path or default_store_path()).resolve() == folder else None
+    store, index = open_with_index(store_path or default_store_path(), lambda: _open_store(store_path))
     return narrowed_values(
         narrowing, value, text, lambda query: _run_oxigraph(store, query, prefixes, "SELECT"), index, prefixes
     )

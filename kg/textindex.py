@@ -28,12 +28,14 @@ import json
 import mmap
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
+T = TypeVar("T")
 INDEX_FILE = "kg-text-index"
 FORMAT = "kg-text-index 1"
 INDEXED = (
@@ -83,9 +85,10 @@ def index_body(store: ox.Store) -> TextIndexBody:
         lines = written.decode().split("\n", 1)[1]  # after the header line, "?o"
         if lines and not lines.endswith("\n"):
             lines += "\n"
-        lowered = lines.lower().split("\n")
-        # A term's lowercase may hold no tab or line end: Oxigraph writes those escaped.
-        data = "".join(f"{low}\t{term}\n" for low, term in zip(lowered, lines.split("\n")[:-1], strict=False))
+        # A term's lowercase may hold no tab or line end: Oxigraph writes those escaped. (Not splitlines: a
+        # literal may hold U+2028 and other breaks unescaped.)
+        terms, lowered = lines.split("\n")[:-1], lines.lower().split("\n")[:-1]
+        data = "".join(f"{low}\t{term}\n" for low, term in zip(lowered, terms, strict=True))
         encoded = data.encode()
         parts.append(encoded)
         sections[predicate] = [at, at + len(encoded)]
@@ -148,18 +151,18 @@ class TextIndex:
             return None
         needle = text.lower().encode()
         first, last = (self.start + at for at in self.sections[predicate])
-        found: dict[int, None] = {}
+        found: dict[int, int] = {}  # where each line found begins and ends
         with self.path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as lines:
             at = lines.find(needle, first, last)
             while 0 <= at < last:
                 newline = lines.rfind(b"\n", first, at)
                 begin = newline + 1 if newline >= 0 else first
                 end = lines.find(b"\n", at, last)
-                found[begin] = None
+                found[begin] = end if end >= 0 else last
                 if len(found) > MAX_CANDIDATES:
                     return None
                 at = lines.find(needle, end + 1, last) if end >= 0 else -1
-            terms = [lines[begin : lines.find(b"\n", begin, last)].decode().split("\t", 1)[-1] for begin in found]
+            terms = [lines[begin:end].decode().split("\t", 1)[-1] for begin, end in found.items()]
         # Each goes into a query's text: one term each, or the file is not what kg build wrote and is not used.
         return terms if all(_ONE_TERM.fullmatch(term) for term in terms) else None
 
@@ -210,6 +213,14 @@ def _expand(name: str, prefixes: Mapping[str, str]) -> str | None:
     prefix, _, local = name.partition(":")
     base = prefixes.get(prefix)
     return None if base is None else base + local
+
+
+def open_with_index(path: Path, opener: Callable[[], T]) -> tuple[T, TextIndex | None]:
+    """``opener()``'s store at ``path`` and the text index of the folder ``path`` led to as it was opened (``path``
+    may be a link a build switches: None if it switched meanwhile, so an index is never another store's)."""
+    folder = Path(path).resolve()
+    opened = opener()
+    return opened, TextIndex.of_store(folder) if Path(path).resolve() == folder else None
 
 
 def declared_prefixes(prologue: str) -> dict[str, str]:

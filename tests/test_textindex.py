@@ -19,7 +19,7 @@ from kg.query import connect, shipped_query
 from kg.serve.engine import Limits, QueryEngine
 from kg.sparql.narrowing import narrowed_values
 from kg.sparql.results import QueryResult
-from kg.textindex import INDEX_FILE, INDEXED, TextIndex, indexed_line, write_text_index
+from kg.textindex import INDEX_FILE, INDEXED, TextIndex, declared_prefixes, indexed_line, write_text_index
 
 LABEL, PREF, ALT, EXACT = INDEXED
 PREFIXES = {"rdfs": LABEL.removesuffix("label"), "oa": EXACT.removesuffix("exact")}
@@ -80,14 +80,14 @@ def test_the_index_declines_what_it_cannot_say(index: TextIndex, monkeypatch: py
 def test_the_shipped_lines_the_index_answers() -> None:
     search, evidence = shipped_query("search"), shipped_query("evidence-of")
     assert search.narrowing is not None and evidence.narrowing is not None
-    lines = [indexed_line(p, "text", PREFIXES | _declared(search.text)) for p in search.narrowing.patterns]
+    lines = [indexed_line(p, "text", PREFIXES | declared_prefixes(search.text)) for p in search.narrowing.patterns]
     assert [(line.predicate, line.test) if line else None for line in lines] == [
         (LABEL, "contains"),
         (PREF, "contains"),
         (ALT, "contains"),
         (EXACT, "contains"),
     ]
-    lines = [indexed_line(p, "entity", _declared(evidence.text)) for p in evidence.narrowing.patterns]
+    lines = [indexed_line(p, "entity", declared_prefixes(evidence.text)) for p in evidence.narrowing.patterns]
     assert [(line.predicate, line.test) if line else None for line in lines] == [
         None,  # BIND(?entity AS ?fact): no text
         (LABEL, "equals"),
@@ -194,12 +194,6 @@ def test_kg_build_of_a_store_elsewhere_writes_its_index(tmp_path: Path) -> None:
 def test_the_server_narrows_from_the_index(store_path: Path) -> None:
     engine = QueryEngine(store_path, Limits())
     assert engine._text_index is not None and engine._text_index.path == store_path.resolve() / INDEX_FILE
-
-
-def _declared(text: str) -> dict[str, str]:
-    from kg.textindex import declared_prefixes
-
-    return declared_prefixes(text)
 
 
 def test_every_line_kg_build_wrote_is_one_term(index: TextIndex) -> None:

@@ -120,12 +120,9 @@ class QueryEngine:
         self.prefixes = dict(prefixes)
         self.gate = QueryGate(limits)
         self._slots = threading.BoundedSemaphore(max(1, limits.concurrent))
-        from kg.textindex import TextIndex
+        from kg.textindex import open_with_index
 
-        folder = Path(store_path).resolve()
-        self._child_store = open_store(store_path)
-        # The text index of the folder the store was opened from (kg.textindex): a later build's is not this store's.
-        self._text_index = TextIndex.of_store(folder) if Path(store_path).resolve() == folder else None
+        self._child_store, self._text_index = open_with_index(store_path, lambda: open_store(store_path))
 
     def warm_up(self) -> None:
         """Load rdflib's SPARQL parser here once: a forked child places a syntax error with it, ready."""
